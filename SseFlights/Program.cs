@@ -1,1 +1,156 @@
-return 0;
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Serilog;
+using SseFlights.Broadcast;
+using SseFlights.Cli;
+using SseFlights.Http;
+using SseFlights.Scenario;
+
+namespace SseFlights;
+
+/// <summary>The composition root: parses the command line, builds every object with new, runs, and shuts down.</summary>
+internal static class Program
+{
+    public const int ExitOk = 0;
+    public const int ExitFailure = 1;
+    public const int ExitUsage = 2;
+
+    public static async Task<int> Main(string[] args)
+    {
+        var commandLine = new CommandLine(RunServerAsync, Validate);
+        var parsed = commandLine.Root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // One line, no usage dump: the message says what would be right.
+            Console.Error.WriteLine($"sseflights: {string.Join("; ", parsed.Errors.Select(e => e.Message))} (see --help)");
+            return ExitUsage;
+        }
+
+        // We take SIGINT and SIGTERM ourselves (below) so the server's own shutdown always runs.
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds the whole server from validated pieces; the tests build theirs here too.</summary>
+    public static SseFlightsServer BuildServer(ServerOptions options, ScenarioDefinition scenario, IFileSource files, TimeProvider time, ILogger log)
+    {
+        var hub = new EventHub(scenario, options.History, options.MaxClients, log);
+        var player = new ScenarioPlayer(scenario, hub, options.Speed, time, log);
+        var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
+        var monitor = new ClientMonitor(hub, heartbeat, time);
+        var router = new Router(
+            new EventStreamEndpoint(hub, StreamLimits.For(heartbeat), options.RetryMilliseconds, time, log),
+            new ApiEndpoints(hub, scenario, player),
+            new StaticFileEndpoint(files),
+            new CorsPolicy(options.CorsOrigins));
+        return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, player, monitor, log);
+    }
+
+    private static async Task<int> RunServerAsync(ServerOptions options, CancellationToken cancellationToken)
+    {
+        ScenarioDefinition scenario;
+        IFileSource files;
+        try
+        {
+            scenario = options.ScenarioPath is null ? ScenarioLoader.LoadBundled() : ScenarioLoader.LoadFile(options.ScenarioPath);
+            files = OpenWebRoot(options.WwwRoot);
+        }
+        catch (ScenarioException ex)
+        {
+            Console.Error.WriteLine($"sseflights: the scenario cannot be played:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", ex.Errors)}");
+            return ExitFailure;
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            Console.Error.WriteLine($"sseflights: {ex.Message}");
+            return ExitFailure;
+        }
+
+        Log.Logger = Logging.Create(options);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        try
+        {
+            await using var server = BuildServer(options, scenario, files, TimeProvider.System, Log.Logger);
+            server.Start();
+            if (ListenerPrefixes.IsAllInterfaces(options.Host))
+            {
+                Log.Warning("Listening on every interface (--host {Host}): the board is now reachable from the network", options.Host);
+            }
+
+            string url = ListenerPrefixes.BaseUrl(options.Host, options.Port);
+            Log.Information(
+                "SseFlights is live: open {PageUrl} for the board, stream {StreamUrl}; scenario {Scenario}: {Flights} flights, {Entries} entries, {Length}",
+                url, url + "events", scenario.Name, scenario.Flights.Count, scenario.Timeline.Count, Describe(scenario));
+            await server.RunAsync(stop.Token).ConfigureAwait(false);
+            Log.Information("Stopped cleanly");
+            return ExitOk;
+        }
+        catch (ServerStartException ex)
+        {
+            Log.CloseAndFlush();
+            Console.Error.WriteLine($"sseflights: {ex.Message}");
+            return ExitFailure;
+        }
+        catch (Exception ex)
+        {
+            Log.Fatal(ex, "The server stopped unexpectedly");
+            return ExitFailure;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
+
+        void Stop(PosixSignalContext context)
+        {
+            // Keep the process alive; the cancelled token runs the orderly shutdown and Main returns 0.
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    private static IFileSource OpenWebRoot(string? path)
+    {
+        if (path is null)
+        {
+            return new EmbeddedFileSource();
+        }
+
+        return Directory.Exists(path)
+            ? new DiskFileSource(path)
+            : throw new DirectoryNotFoundException($"--wwwroot: the folder '{path}' does not exist");
+    }
+
+    private static int Validate(string path)
+    {
+        try
+        {
+            var scenario = ScenarioLoader.LoadFile(path);
+            string custom = scenario.CustomEvents.Count == 0 ? "none" : string.Join(", ", scenario.CustomEvents);
+            Console.WriteLine($"{path}: OK");
+            Console.WriteLine($"  name:          {scenario.Name}");
+            Console.WriteLine($"  flights:       {scenario.Flights.Count}");
+            int drops = scenario.Timeline.Count - scenario.EventCount;
+            Console.WriteLine($"  entries:       {scenario.Timeline.Count} ({scenario.EventCount} events, {drops} {(drops == 1 ? "drop" : "drops")})");
+            Console.WriteLine($"  length:        {Describe(scenario)}");
+            Console.WriteLine($"  custom events: {custom}");
+            return ExitOk;
+        }
+        catch (ScenarioException ex)
+        {
+            Console.Error.WriteLine($"{path}: {ex.Errors.Count} {(ex.Errors.Count == 1 ? "error" : "errors")}");
+            foreach (string error in ex.Errors)
+            {
+                Console.Error.WriteLine($"  {error}");
+            }
+
+            return ExitFailure;
+        }
+    }
+
+    private static string Describe(ScenarioDefinition scenario) => scenario.Repeat
+        ? string.Create(CultureInfo.InvariantCulture, $"{scenario.Cycle:0.###} s cycle, repeating")
+        : string.Create(CultureInfo.InvariantCulture, $"{scenario.Length:0.###} s, played once");
+}

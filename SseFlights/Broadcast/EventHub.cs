@@ -1,0 +1,225 @@
+using Serilog;
+using SseFlights.Board;
+using SseFlights.Scenario;
+using SseFlights.Sse;
+
+namespace SseFlights.Broadcast;
+
+/// <summary>
+/// The one truth every client shares: the board, the event ids, the resend history and the open
+/// streams. A single lock makes "apply, number, remember, offer to everyone" and "join: snapshot
+/// or resend, then subscribe" atomic with respect to each other, so a joining client can neither
+/// miss nor repeat an event. Nothing under the lock waits on a socket: offers only queue.
+/// </summary>
+internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int maxClients, ILogger log)
+{
+    private readonly Lock _gate = new();
+    private readonly FlightBoard _board = new(scenario.Flights);
+    private readonly EventHistory _history = new(historySize);
+    private readonly ILogger _log = log.ForContext<EventHub>();
+
+    // Copy-on-write so the ticker and /healthz can read the current clients without the lock.
+    private IEventSubscriber[] _clients = [];
+    private long _lastId;
+    private bool _closed;
+    private bool _stopping;
+    private EncodedEvent? _closeFrame;
+
+    // The snapshot for the current _lastId, encoded once however many clients join (a reconnect storm).
+    private EncodedEvent? _snapshot;
+
+    public IReadOnlyList<IEventSubscriber> Clients => Volatile.Read(ref _clients);
+
+    public FlightsResponse Board()
+    {
+        lock (_gate)
+        {
+            return new FlightsResponse(_lastId, _closed, _board.Copy());
+        }
+    }
+
+    public (long LastEventId, bool Closed) Progress()
+    {
+        lock (_gate)
+        {
+            return (_lastId, _closed);
+        }
+    }
+
+    /// <summary>Applies a timeline event to the board, gives it the next id, and offers it to every client.</summary>
+    public EncodedEvent Publish(TimelineEntry entry)
+    {
+        EncodedEvent frame;
+        List<IEventSubscriber>? behind;
+        lock (_gate)
+        {
+            if (entry.Change is { } change)
+            {
+                _board.Apply(entry.Kind, change);
+            }
+
+            frame = new EncodedEvent(_lastId + 1, entry.EventName, SseFormatter.FormatEvent(entry.EventName, entry.Data, _lastId + 1), entry.Kind == EntryKind.Close);
+            if (frame.EndsStream)
+            {
+                _closed = true;
+                _closeFrame = frame;
+            }
+
+            behind = Fanout(frame);
+        }
+
+        CutBehind(behind, frame.Id);
+        return frame;
+    }
+
+    /// <summary>A repeat cycle begins: the board goes back to the scenario's flights and everyone gets a snapshot event.</summary>
+    public EncodedEvent StartCycle()
+    {
+        EncodedEvent frame;
+        List<IEventSubscriber>? behind;
+        lock (_gate)
+        {
+            _board.Reset(scenario.Flights);
+            frame = EncodeSnapshot(_lastId + 1);
+            behind = Fanout(frame);
+        }
+
+        CutBehind(behind, frame.Id);
+        return frame;
+    }
+
+    /// <summary>The scenario's drop action: every open stream is cut without a word.</summary>
+    public int DropAll()
+    {
+        var clients = Clients;
+        foreach (var client in clients)
+        {
+            client.Cut("dropped by the scenario");
+        }
+
+        return clients.Count;
+    }
+
+    /// <summary>Server shutdown: refuse new streams and end the open ones cleanly.</summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+        }
+
+        foreach (var client in Clients)
+        {
+            client.Finish();
+        }
+    }
+
+    /// <summary>
+    /// Decides how a new stream starts and, unless it is refused or has nothing to get, subscribes
+    /// it in the same step, so the frames returned and the live events that follow meet exactly.
+    /// </summary>
+    public JoinPlan Join(IEventSubscriber client, string? lastEventId)
+    {
+        lock (_gate)
+        {
+            var plan = Plan(lastEventId);
+            if (plan.Kind != JoinKind.NoContent && !plan.EndsStream)
+            {
+                if (_stopping || _clients.Length >= maxClients)
+                {
+                    return new JoinPlan(JoinKind.Refused, [], _stopping ? "the server is shutting down" : $"the server is at its limit of {maxClients} streams");
+                }
+
+                _clients = [.. _clients, client];
+            }
+
+            return plan;
+        }
+    }
+
+    public void Leave(IEventSubscriber client)
+    {
+        lock (_gate)
+        {
+            int index = Array.IndexOf(_clients, client);
+            if (index >= 0)
+            {
+                _clients = [.. _clients.AsSpan(0, index), .. _clients.AsSpan(index + 1)];
+            }
+        }
+    }
+
+    private JoinPlan Plan(string? raw)
+    {
+        bool parsed = JoinPlan.TryParseLastEventId(raw, out long id, out string? problem);
+        if (raw is null)
+        {
+            return _closed ? new(JoinKind.NoContent, [], "the board has closed") : new(JoinKind.Snapshot, [Snapshot()], "new client");
+        }
+
+        if (!parsed)
+        {
+            return _closed && problem == "not a number"
+                ? new(JoinKind.NoContent, [], "the board has closed")
+                : new(JoinKind.Snapshot, Final(Snapshot()), $"Last-Event-ID is {problem}");
+        }
+
+        if (id > _lastId)
+        {
+            return _closed ? new(JoinKind.NoContent, [], "the board has closed") : new(JoinKind.Snapshot, [Snapshot()], $"Last-Event-ID {id} is beyond the newest id {_lastId}");
+        }
+
+        if (id == _lastId)
+        {
+            return _closed ? new(JoinKind.NoContent, [], "the board has closed") : new(JoinKind.Live, [], $"up to date at {id}");
+        }
+
+        return _history.TryGetAfter(id, _lastId, out var missed)
+            ? new(JoinKind.Resume, missed, $"resumed after {id}")
+            : new(JoinKind.Snapshot, Final(Snapshot()), $"Last-Event-ID {id} is older than the history holds");
+    }
+
+    /// <summary>After the close, whoever gets a snapshot also gets the close event, so nobody misses it.</summary>
+    private EncodedEvent[] Final(EncodedEvent snapshot)
+    {
+        if (!_closed)
+        {
+            return [snapshot];
+        }
+
+        return [snapshot, _closeFrame!];
+    }
+
+    private EncodedEvent Snapshot() => _snapshot ??= EncodeSnapshot(_lastId);
+
+    private EncodedEvent EncodeSnapshot(long id) =>
+        new(id, EventNames.Snapshot, SseFormatter.FormatEvent(EventNames.Snapshot, BoardJson.Snapshot(_board.Rows), id));
+
+    /// <summary>Numbers, remembers and offers <paramref name="frame"/>; returns the clients that had no room.</summary>
+    private List<IEventSubscriber>? Fanout(EncodedEvent frame)
+    {
+        _lastId = frame.Id;
+        _snapshot = null;
+        _history.Add(frame);
+        List<IEventSubscriber>? behind = null;
+        foreach (var client in _clients)
+        {
+            if (!client.Offer(frame))
+            {
+                (behind ??= []).Add(client);
+            }
+        }
+
+        return behind;
+    }
+
+    /// <summary>A client too far behind is cut, never waited for: it resumes with Last-Event-ID and loses nothing.</summary>
+    private void CutBehind(List<IEventSubscriber>? behind, long eventId)
+    {
+        foreach (var client in behind ?? [])
+        {
+            _log.Warning("Client {ClientId} is too far behind at event {EventId}; disconnecting it", client.ClientId, eventId);
+            client.Cut("too far behind");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace SseFlights.Broadcast;
+
+/// <summary>One open stream as the hub sees it: somewhere to offer frames without ever waiting.</summary>
+internal interface IEventSubscriber
+{
+    long ClientId { get; }
+
+    /// <summary>Queues <paramref name="frame"/> if there is room; false means the client is too far behind.</summary>
+    bool Offer(EncodedEvent frame);
+
+    /// <summary>Ends the stream at once without another byte (a drop, a stalled client, a full queue).</summary>
+    void Cut(string reason);
+
+    /// <summary>Ends the stream cleanly once what is queued has been written (shutdown).</summary>
+    void Finish();
+
+    /// <summary>Called by the shared ticker: send a heartbeat if idle, cut if a write is stuck.</summary>
+    void OnTick(long nowTimestamp);
+}

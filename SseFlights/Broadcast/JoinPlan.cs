@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace SseFlights.Broadcast;
+
+/// <summary>How a new stream starts.</summary>
+internal enum JoinKind
+{
+    /// <summary>No usable id: a snapshot of the board, then live events.</summary>
+    Snapshot,
+
+    /// <summary>Every missed event from the history, then live events.</summary>
+    Resume,
+
+    /// <summary>The client is up to date: live events only.</summary>
+    Live,
+
+    /// <summary>The board has closed and this client has nothing left to get: 204, so EventSource stops.</summary>
+    NoContent,
+
+    /// <summary>The server is at <c>--max-clients</c>, or shutting down.</summary>
+    Refused,
+}
+
+/// <summary>The decision for one new stream, with the frames to send before live events and why.</summary>
+internal sealed record JoinPlan(JoinKind Kind, IReadOnlyList<EncodedEvent> Frames, string Reason)
+{
+    /// <summary>True when the frames end with the close event, so the stream ends after them.</summary>
+    public bool EndsStream => Frames.Count > 0 && Frames[^1].EndsStream;
+
+    /// <summary>
+    /// Reads a <c>Last-Event-ID</c> value: a plain non-negative decimal number (no sign, no spaces;
+    /// longer than 18 digits reads as beyond any id). Anything else is reported as a reason.
+    /// </summary>
+    public static bool TryParseLastEventId(string? raw, out long id, out string? problem)
+    {
+        id = -1;
+        problem = null;
+        if (raw is null)
+        {
+            return false;
+        }
+
+        if (raw.Length == 0 || !raw.All(char.IsAsciiDigit))
+        {
+            problem = raw.Length > 1 && raw[0] == '-' && raw.Skip(1).All(char.IsAsciiDigit) ? "negative" : "not a number";
+            return false;
+        }
+
+        // More digits than any id we could have issued: a number, but beyond the newest id.
+        if (raw.Length > 18)
+        {
+            id = long.MaxValue;
+            return true;
+        }
+
+        id = long.Parse(raw, NumberStyles.None, CultureInfo.InvariantCulture);
+        return true;
+    }
+}

@@ -1,0 +1,74 @@
+using Serilog;
+using SseFlights.Scenario;
+
+namespace SseFlights.Broadcast;
+
+/// <summary>
+/// Plays the timeline on the one server-wide clock. Each entry fires at
+/// <c>start + (cycle × cycleLength + at) / speed</c>, computed from the start every time
+/// rather than by summing delays, so a long run does not drift.
+/// </summary>
+internal sealed class ScenarioPlayer(ScenarioDefinition scenario, EventHub hub, double speed, TimeProvider time, ILogger log)
+{
+    private readonly ILogger _log = log.ForContext<ScenarioPlayer>();
+    private readonly long _start = time.GetTimestamp();
+
+    /// <summary>When the scenario clock started, as wall-clock time (published in /healthz).</summary>
+    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+
+    public double Speed => speed;
+
+    /// <summary>Runs until the timeline ends (or, for a repeating scenario, until cancelled).</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        for (long cycle = 0; ; cycle++)
+        {
+            double cycleStart = cycle * (scenario.Cycle ?? 0);
+            if (cycle > 0)
+            {
+                await WaitUntilAsync(cycleStart, cancellationToken).ConfigureAwait(false);
+                var snapshot = hub.StartCycle();
+                _log.Information("Cycle {Cycle} begins: board reset, snapshot sent as event {EventId}", cycle + 1, snapshot.Id);
+            }
+
+            foreach (var entry in scenario.Timeline)
+            {
+                await WaitUntilAsync(cycleStart + entry.At, cancellationToken).ConfigureAwait(false);
+                Fire(entry);
+            }
+
+            if (!scenario.Repeat)
+            {
+                _log.Information("The timeline has ended");
+                return;
+            }
+        }
+    }
+
+    private void Fire(TimelineEntry entry)
+    {
+        if (entry.Kind == EntryKind.Drop)
+        {
+            int dropped = hub.DropAll();
+            _log.Information("Scenario drop at {At}s: cut {Count} streams", entry.At, dropped);
+            return;
+        }
+
+        var frame = hub.Publish(entry);
+        _log.Debug("Event {EventId} {EventName} at {At}s: {Data}", frame.Id, frame.Name, entry.At, entry.Data);
+        if (entry.Kind == EntryKind.Close)
+        {
+            _log.Information("The board has closed with event {EventId}; new streams get 204 No Content", frame.Id);
+        }
+    }
+
+    private async Task WaitUntilAsync(double scenarioSeconds, CancellationToken cancellationToken)
+    {
+        var due = TimeSpan.FromSeconds(scenarioSeconds / speed);
+        var wait = due - time.GetElapsedTime(_start);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

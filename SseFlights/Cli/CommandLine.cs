@@ -1,0 +1,159 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Numerics;
+using Serilog.Events;
+using SseFlights.Http;
+
+namespace SseFlights.Cli;
+
+/// <summary>
+/// The <c>sseflights</c> command line: options with their defaults shown in --help, each value
+/// checked with a message that says what would be right. Parsing only; Program decides what runs.
+/// </summary>
+internal sealed class CommandLine
+{
+    private readonly Option<int> _port = Number("--port", "PORT", 5000, 1, 65535, "a whole number from 1 to 65535", "Port to listen on.", "-p");
+    private readonly Option<string> _host = new("--host")
+    {
+        Description = "Host to serve: localhost (answers localhost and 127.0.0.1, loopback only), or 0.0.0.0 / * for every interface.",
+        DefaultValueFactory = _ => ServerOptions.Defaults.Host,
+        CustomParser = ParseHost,
+    };
+    private readonly Option<string?> _scenario = new("--scenario", "-s")
+    {
+        Description = "Scenario file to play. [default: the bundled scenario.json]",
+        HelpName = "FILE",
+    };
+    private readonly Option<string?> _wwwroot = new("--wwwroot")
+    {
+        Description = "Folder to serve the page from. [default: the bundled page]",
+        HelpName = "DIR",
+    };
+    private readonly Option<double> _speed = Number("--speed", "X", 1.0, 1e-3, 1e6, "a number greater than 0 (at most 1000000)", "Play the timeline this many times faster.");
+    private readonly Option<double> _heartbeat = Number("--heartbeat", "SECONDS", 15.0, 0.05, 3600, "a number of seconds greater than 0 (at most 3600)", "Seconds of silence before a stream gets a heartbeat comment.");
+    private readonly Option<int> _retry = Number("--retry", "MS", 3000, 0, 86_400_000, "a whole number of milliseconds from 0 to 86400000", "The retry: value sent to clients, in milliseconds.");
+    private readonly Option<int> _history = Number("--history", "N", 1024, 0, 1_000_000, "a whole number from 0 to 1000000", "Events kept for resend after a reconnect.");
+    private readonly Option<int> _maxClients = Number("--max-clients", "N", 10_000, 1, 1_000_000, "a whole number from 1 to 1000000", "Most event streams open at once; more get 503.");
+    private readonly Option<string[]> _cors = new("--cors-origin")
+    {
+        Description = "Origin allowed to read the stream from another site (repeatable; '*' for any). [default: none]",
+        HelpName = "ORIGIN",
+        Arity = ArgumentArity.OneOrMore,
+        CustomParser = ParseOrigins,
+    };
+    private readonly Option<LogEventLevel> _logLevel = new("--log-level")
+    {
+        Description = "Least important log level shown: Verbose, Debug, Information, Warning, Error, Fatal.",
+        HelpName = "LEVEL",
+        DefaultValueFactory = _ => ServerOptions.Defaults.LogLevel,
+        CustomParser = ParseLogLevel,
+    };
+    private readonly Option<string> _logFormat = new("--log-format")
+    {
+        Description = "Log as readable text or as JSON lines.",
+        HelpName = "text|json",
+        DefaultValueFactory = _ => "text",
+        CustomParser = ParseLogFormat,
+    };
+    private readonly Argument<string> _validateFile = new("FILE") { Description = "The scenario file to check." };
+
+    public CommandLine(Func<ServerOptions, CancellationToken, Task<int>> runServer, Func<string, int> validate)
+    {
+        Root = new RootCommand("SseFlights: a live airport arrivals board and a scripted Server-Sent Events stream.");
+        foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _heartbeat, _retry, _history, _maxClients, _cors, _logLevel, _logFormat })
+        {
+            Root.Options.Add(option);
+        }
+
+        Root.SetAction((result, cancellationToken) => runServer(Bind(result), cancellationToken));
+
+        var validateCommand = new Command("validate", "Check a scenario file, print its summary or every error, and exit.");
+        validateCommand.Arguments.Add(_validateFile);
+        validateCommand.SetAction(result => validate(result.GetValue(_validateFile)!));
+        Root.Subcommands.Add(validateCommand);
+    }
+
+    public RootCommand Root { get; }
+
+    private ServerOptions Bind(ParseResult result) => new(
+        result.GetValue(_port),
+        result.GetValue(_host)!,
+        result.GetValue(_scenario),
+        result.GetValue(_wwwroot),
+        result.GetValue(_speed),
+        result.GetValue(_heartbeat),
+        result.GetValue(_retry),
+        result.GetValue(_history),
+        result.GetValue(_maxClients),
+        result.GetValue(_cors) ?? [],
+        result.GetValue(_logLevel),
+        result.GetValue(_logFormat) == "json" ? LogFormat.Json : LogFormat.Text);
+
+    private static Option<T> Number<T>(string name, string helpName, T defaultValue, T min, T max, string wanted, string description, params string[] aliases)
+        where T : INumber<T>
+    {
+        return new Option<T>(name, aliases)
+        {
+            Description = description,
+            HelpName = helpName,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result =>
+            {
+                string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+                if (T.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out T? value) && value >= min && value <= max)
+                {
+                    return value;
+                }
+
+                result.AddError($"{name} must be {wanted}; got '{token}'");
+                return defaultValue;
+            },
+        };
+    }
+
+    private static string ParseHost(ArgumentResult result)
+    {
+        string host = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (host.Length == 0 || host.Any(c => c is '/' or ':' or ' ' || char.IsControl(c)) && !ListenerPrefixes.IsAllInterfaces(host))
+        {
+            result.AddError($"--host must be a host name or address such as localhost, 127.0.0.1 or 0.0.0.0; got '{host}'");
+        }
+
+        return host;
+    }
+
+    private static string[] ParseOrigins(ArgumentResult result)
+    {
+        var origins = result.Tokens.Select(t => t.Value).ToArray();
+        foreach (string origin in origins.Where(o => !CorsPolicy.IsValidOrigin(o)))
+        {
+            result.AddError($"--cors-origin must be an origin such as https://example.com or http://localhost:3000 (no path), or '*'; got '{origin}'");
+        }
+
+        return origins;
+    }
+
+    private static LogEventLevel ParseLogLevel(ArgumentResult result)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (Enum.TryParse(token, ignoreCase: true, out LogEventLevel level) && Enum.IsDefined(level) && !int.TryParse(token, out _))
+        {
+            return level;
+        }
+
+        result.AddError($"--log-level must be one of Verbose, Debug, Information, Warning, Error, Fatal; got '{token}'");
+        return ServerOptions.Defaults.LogLevel;
+    }
+
+    private static string ParseLogFormat(ArgumentResult result)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (token is not ("text" or "json"))
+        {
+            result.AddError($"--log-format must be text or json; got '{token}'");
+        }
+
+        return token;
+    }
+}

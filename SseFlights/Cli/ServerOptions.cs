@@ -1,0 +1,27 @@
+namespace SseFlights.Cli;
+
+/// <summary>Output format for the console log.</summary>
+internal enum LogFormat
+{
+    Text,
+    Json,
+}
+
+/// <summary>Everything the command line decides, already validated.</summary>
+internal sealed record ServerOptions(
+    int Port,
+    string Host,
+    string? ScenarioPath,
+    string? WwwRoot,
+    double Speed,
+    double HeartbeatSeconds,
+    int RetryMilliseconds,
+    int History,
+    int MaxClients,
+    IReadOnlyList<string> CorsOrigins,
+    Serilog.Events.LogEventLevel LogLevel,
+    LogFormat LogFormat)
+{
+    public static ServerOptions Defaults { get; } = new(
+        5000, "localhost", null, null, 1, 15, 3000, 1024, 10_000, [], Serilog.Events.LogEventLevel.Information, LogFormat.Text);
+}

@@ -1,0 +1,26 @@
+using System.Net;
+using SseFlights.Board;
+using SseFlights.Broadcast;
+using SseFlights.Scenario;
+
+namespace SseFlights.Http;
+
+/// <summary>The JSON endpoints: the board for non-SSE clients, the scenario for the page, health for tests and benchmarks.</summary>
+internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, ScenarioPlayer player)
+{
+    private readonly byte[] _scenarioInfo = BoardJson.Serialize(new ScenarioInfo(
+        scenario.Name, scenario.CustomEvents, scenario.Repeat, scenario.Cycle, scenario.Flights.Count, scenario.Timeline.Count));
+
+    public Task FlightsAsync(HttpListenerContext context, bool headOnly) =>
+        Responses.JsonAsync(context.Response, BoardJson.Serialize(hub.Board()), headOnly);
+
+    public Task ScenarioAsync(HttpListenerContext context, bool headOnly) =>
+        Responses.JsonAsync(context.Response, _scenarioInfo, headOnly);
+
+    public Task HealthAsync(HttpListenerContext context, bool headOnly)
+    {
+        var (lastEventId, closed) = hub.Progress();
+        var health = new HealthResponse("ok", hub.Clients.Count, lastEventId, player.StartedAt.UtcDateTime, player.Speed, closed);
+        return Responses.JsonAsync(context.Response, BoardJson.Serialize(health), headOnly);
+    }
+}

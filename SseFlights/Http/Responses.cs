@@ -1,0 +1,47 @@
+using System.Net;
+using System.Text;
+
+namespace SseFlights.Http;
+
+/// <summary>Small, complete responses: a status, a body with its length, and the connection handed back.</summary>
+internal static class Responses
+{
+    public static async Task SendAsync(HttpListenerResponse response, int status, string contentType, byte[] body, bool headOnly = false)
+    {
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.Headers["X-Content-Type-Options"] = "nosniff";
+        response.ContentLength64 = body.Length;
+        if (!headOnly && body.Length > 0)
+        {
+            await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+        }
+
+        response.Close();
+    }
+
+    public static Task JsonAsync(HttpListenerResponse response, byte[] json, bool headOnly = false)
+    {
+        response.Headers["Cache-Control"] = "no-store";
+        return SendAsync(response, 200, "application/json; charset=utf-8", json, headOnly);
+    }
+
+    /// <summary>An error with a one-line plain-text reason that never includes request data.</summary>
+    public static Task TextAsync(HttpListenerResponse response, int status, string reason) =>
+        SendAsync(response, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(reason + "\n"));
+
+    public static Task MethodNotAllowedAsync(HttpListenerResponse response, string allow)
+    {
+        response.Headers["Allow"] = allow;
+        return TextAsync(response, 405, $"Method not allowed; use {allow}.");
+    }
+
+    public static Task NotFoundAsync(HttpListenerResponse response) => TextAsync(response, 404, "Not found.");
+
+    public static void Empty(HttpListenerResponse response, int status)
+    {
+        response.StatusCode = status;
+        response.ContentLength64 = 0;
+        response.Close();
+    }
+}

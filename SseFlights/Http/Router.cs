@@ -1,0 +1,56 @@
+using System.Net;
+
+namespace SseFlights.Http;
+
+/// <summary>Maps a request to its endpoint by path and method; everything not ours is 404, a wrong method 405.</summary>
+internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, StaticFileEndpoint files, CorsPolicy cors)
+{
+    private const string ReadMethods = "GET, HEAD, OPTIONS";
+
+    public Task HandleAsync(HttpListenerContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        if (RequestPath.Parse(request.RawUrl) is not { } path)
+        {
+            return Responses.TextAsync(response, 400, "Bad request: the request target is malformed.");
+        }
+
+        // A body on a read request would be left unread on the connection and parsed as the next request.
+        if (request.HasEntityBody)
+        {
+            response.KeepAlive = false;
+            return Responses.TextAsync(response, 400, "Bad request: this server takes no request bodies.");
+        }
+
+        string method = request.HttpMethod;
+        bool head = method == "HEAD";
+        bool read = method == "GET" || head;
+        string allow = path.Path == "/events" ? "GET, OPTIONS" : ReadMethods;
+        if (method == "OPTIONS")
+        {
+            cors.AnswerPreflight(request, response, allow);
+            return Task.CompletedTask;
+        }
+
+        cors.Apply(request, response);
+        if (path.Path == "/events" && method == "GET")
+        {
+            return events.HandleAsync(context);
+        }
+
+        if (!read)
+        {
+            return Responses.MethodNotAllowedAsync(response, allow);
+        }
+
+        return path.Path switch
+        {
+            "/events" => Responses.MethodNotAllowedAsync(response, allow),
+            "/api/flights" => api.FlightsAsync(context, head),
+            "/api/scenario" => api.ScenarioAsync(context, head),
+            "/healthz" => api.HealthAsync(context, head),
+            _ => files.HandleAsync(context, path, head),
+        };
+    }
+}

@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Serilog;
+using SseFlights.Broadcast;
+
+namespace SseFlights.Http;
+
+/// <summary>
+/// The listener and its accept loop, the scenario clock and the shared ticker, and an orderly
+/// shutdown: refuse new streams, end open ones cleanly, wait for them, then stop listening.
+/// </summary>
+internal sealed class SseFlightsServer(
+    IReadOnlyList<string> prefixes, Router router, EventHub hub, ScenarioPlayer player, ClientMonitor monitor, ILogger log)
+    : IAsyncDisposable
+{
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromMilliseconds(1500);
+
+    private readonly HttpListener _listener = new() { IgnoreWriteExceptions = false };
+    private readonly ILogger _log = log.ForContext<SseFlightsServer>();
+    private readonly ConcurrentDictionary<long, Task> _requests = new();
+    private long _nextRequest;
+
+    /// <summary>Completes when the timeline has played to its end (never, for a repeating scenario).</summary>
+    public Task? Timeline { get; private set; }
+
+    public void Start()
+    {
+        foreach (string prefix in prefixes)
+        {
+            _listener.Prefixes.Add(prefix);
+        }
+
+        try
+        {
+            _listener.Start();
+        }
+        catch (HttpListenerException ex)
+        {
+            int port = new Uri(prefixes[0].Replace("+", "localhost", StringComparison.Ordinal)).Port;
+            string reason = ex.ErrorCode is (int)SocketError.AddressAlreadyInUse or 98 || ex.Message.Contains("in use", StringComparison.OrdinalIgnoreCase)
+                ? $"port {port} is already in use; choose another with --port"
+                : $"cannot listen on port {port}: {ex.Message}";
+            throw new ServerStartException(reason, ex);
+        }
+    }
+
+    /// <summary>Serves until <paramref name="cancellationToken"/> is cancelled, then shuts down in order.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var background = new CancellationTokenSource();
+        Timeline = Guard(player.RunAsync(background.Token), "scenario clock");
+        var ticker = Guard(monitor.RunAsync(background.Token), "client monitor");
+        using var accepting = new CancellationTokenSource();
+        var acceptLoop = AcceptAsync(accepting.Token);
+
+        var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (cancellationToken.Register(() => stopRequested.TrySetResult()))
+        {
+            await stopRequested.Task.ConfigureAwait(false);
+        }
+
+        _log.Information("Shutting down: ending {Count} open streams", hub.Clients.Count);
+        await background.CancelAsync().ConfigureAwait(false);
+        hub.Stop();
+        await WaitForRequestsAsync(DrainTimeout).ConfigureAwait(false);
+        foreach (var client in hub.Clients)
+        {
+            client.Cut("the server is shutting down");
+        }
+
+        await accepting.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(acceptLoop, Timeline, ticker).ConfigureAwait(false);
+        _listener.Close();
+        await WaitForRequestsAsync(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
+    }
+
+    private async Task AcceptAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+            {
+                _log.Information("Stopped accepting: {Reason}", ex.Message);
+                return;
+            }
+
+            long id = Interlocked.Increment(ref _nextRequest);
+            _requests[id] = HandleAsync(id, context);
+        }
+    }
+
+    private async Task HandleAsync(long id, HttpListenerContext context)
+    {
+        // Leave the accept loop at once; the request runs on its own.
+        await Task.Yield();
+        try
+        {
+            await router.HandleAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
+        {
+            _log.Information("Request {RequestId} ended early: the client went away ({Error})", id, ex.Message);
+            context.Response.Abort();
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "Request {RequestId} {Method} {Path} failed", id, context.Request.HttpMethod, context.Request.Url?.AbsolutePath);
+            TryAnswerError(context);
+        }
+        finally
+        {
+            _requests.TryRemove(id, out _);
+        }
+    }
+
+    private static void TryAnswerError(HttpListenerContext context)
+    {
+        try
+        {
+            // No details: a stack trace or a path is never sent to a client.
+            context.Response.StatusCode = 500;
+            context.Response.ContentLength64 = 0;
+            context.Response.Close();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpListenerException or IOException or ObjectDisposedException)
+        {
+            context.Response.Abort();
+        }
+    }
+
+    private async Task WaitForRequestsAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await Task.WhenAll(_requests.Values).WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _log.Warning("{Count} requests were still running at shutdown", _requests.Count);
+        }
+    }
+
+    private async Task Guard(Task task, string what)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown.
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "The {What} stopped unexpectedly", what);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _listener.Close();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,27 @@
+using System.Net;
+
+namespace SseFlights.Http;
+
+/// <summary>GET and HEAD for the page's files, with ETag revalidation; no listings, nothing outside the web root.</summary>
+internal sealed class StaticFileEndpoint(IFileSource files)
+{
+    public Task HandleAsync(HttpListenerContext context, RequestPath path, bool headOnly)
+    {
+        var response = context.Response;
+        if (!path.Servable || files.Find(path.Segments) is not { } file)
+        {
+            return Responses.NotFoundAsync(response);
+        }
+
+        response.Headers["ETag"] = file.ETag;
+        response.Headers["Cache-Control"] = "no-cache";
+        string? ifNoneMatch = context.Request.Headers["If-None-Match"];
+        if (ifNoneMatch is not null && ifNoneMatch.Split(',').Any(tag => tag.Trim() == file.ETag || tag.Trim() == "*"))
+        {
+            Responses.Empty(response, 304);
+            return Task.CompletedTask;
+        }
+
+        return Responses.SendAsync(response, 200, file.ContentType, file.Content, headOnly);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using SseFlights.Cli;
+using SseFlights.Http;
+using SseFlights.Scenario;
+
+namespace SseFlights.Tests.Support;
+
+/// <summary>The real server, built by the real composition root, on a free loopback port.</summary>
+internal sealed class TestServer : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SseFlightsServer _server;
+    private readonly Task _run;
+
+    private TestServer(SseFlightsServer server, int port)
+    {
+        _server = server;
+        Port = port;
+        BaseUrl = $"http://localhost:{port}/";
+        Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        _run = server.RunAsync(_stop.Token);
+    }
+
+    public int Port { get; }
+
+    public string BaseUrl { get; }
+
+    public HttpClient Http { get; }
+
+    public Task? Timeline => _server.Timeline;
+
+    public static Task<TestServer> StartAsync(string scenarioJson, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null) =>
+        StartAsync(ScenarioLoader.Parse(Encoding.UTF8.GetBytes(scenarioJson), "test.json"), time, configure, files);
+
+    public static async Task<TestServer> StartAsync(ScenarioDefinition scenario, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            int port = FreePort.Reserve();
+            var options = (configure ?? (o => o))(ServerOptions.Defaults with { Port = port });
+            var server = Program.BuildServer(options, scenario, files ?? new EmbeddedFileSource(), time ?? TimeProvider.System, Serilog.Core.Logger.None);
+            try
+            {
+                server.Start();
+                var started = new TestServer(server, port);
+                await Task.Yield();
+                return started;
+            }
+            catch (ServerStartException) when (attempt < 5)
+            {
+                // Another process took the port between our reservation and the bind; try another.
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), path);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
+    public async Task<int> ClientsAsync() => (await GetJsonAsync("healthz")).GetProperty("clients").GetInt32();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _run;
+        await _server.DisposeAsync();
+        Http.Dispose();
+        _stop.Dispose();
+    }
+}
+
+/// <summary>HttpListener cannot bind port 0: reserve a free port from the kernel, release it, and use it.</summary>
+internal static class FreePort
+{
+    public static int Reserve()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

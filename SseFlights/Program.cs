@@ -57,7 +57,9 @@ internal static class Program
         }
         catch (ScenarioException ex)
         {
-            Console.Error.WriteLine($"sseflights: the scenario cannot be played:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", ex.Errors)}");
+            Console.Error.WriteLine(ex.Errors.Count == 1
+                ? $"sseflights: {ex.Errors[0]}"
+                : $"sseflights: the scenario has {ex.Errors.Count} errors:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", ex.Errors)}");
             return ExitFailure;
         }
         catch (DirectoryNotFoundException ex)

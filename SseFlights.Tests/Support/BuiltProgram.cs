@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace SseFlights.Tests.Support;
+
+/// <summary>The built sseflights executable, run as a user would run it, with its output captured.</summary>
+internal sealed class BuiltProgram : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private BuiltProgram(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "sseflights");
+
+    public int Id => _process.Id;
+
+    public string Stdout { get { lock (_stdout) { return _stdout.ToString(); } } }
+
+    public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
+
+    /// <summary>Starts the program in a fresh empty folder, so nothing nearby can help it.</summary>
+    public static BuiltProgram Start(params string[] args)
+    {
+        var info = new ProcessStartInfo(ExecutablePath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Directory.CreateTempSubdirectory("sseflights-run-").FullName,
+        };
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return new BuiltProgram(Process.Start(info)!);
+    }
+
+    /// <summary>Runs to the end and returns the exit code with everything printed.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        await using var program = Start(args);
+        int code = await program.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        return (code, program.Stdout, program.Stderr);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public Task WaitForOutputAsync(string text, TimeSpan timeout) =>
+        Eventually.TrueAsync(() => Stdout.Contains(text, StringComparison.Ordinal) || _process.HasExited, timeout, $"'{text}' on stdout");
+
+    public void Signal(int signal)
+    {
+        if (Kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static void Append(StringBuilder sink, string? line)
+    {
+        if (line is not null)
+        {
+            lock (sink)
+            {
+                sink.AppendLine(line);
+            }
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}

@@ -88,13 +88,17 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         return frame;
     }
 
-    /// <summary>The scenario's drop action: every open stream is cut without a word.</summary>
+    /// <summary>
+    /// The scenario's drop action: every open stream ends without another event. The chunked body
+    /// is closed properly, so clients reconnect as after any lost stream, and browsers log no
+    /// network error for it.
+    /// </summary>
     public int DropAll()
     {
         var clients = Clients;
         foreach (var client in clients)
         {
-            client.Cut("dropped by the scenario");
+            client.Finish("dropped by the scenario");
         }
 
         return clients.Count;
@@ -110,7 +114,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
         foreach (var client in Clients)
         {
-            client.Finish();
+            client.Finish("the server is shutting down");
         }
     }
 

@@ -11,8 +11,8 @@ internal interface IEventSubscriber
     /// <summary>Ends the stream at once without another byte (a drop, a stalled client, a full queue).</summary>
     void Cut(string reason);
 
-    /// <summary>Ends the stream cleanly once what is queued has been written (shutdown).</summary>
-    void Finish();
+    /// <summary>Ends the stream cleanly once what is queued has been written (a drop, shutdown).</summary>
+    void Finish(string reason);
 
     /// <summary>Called by the shared ticker: send a heartbeat if idle, cut if a write is stuck.</summary>
     void OnTick(long nowTimestamp);

@@ -92,11 +92,11 @@ internal sealed class EventStreamSession : IEventSubscriber
         Release(abort: true);
     }
 
-    public void Finish()
+    public void Finish(string reason)
     {
         if (Interlocked.CompareExchange(ref _state, Finishing, Open) == Open)
         {
-            _endReason = "the server is shutting down";
+            _endReason = reason;
             _queue.Writer.TryComplete();
         }
     }

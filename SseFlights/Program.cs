@@ -69,6 +69,7 @@ internal static class Program
         }
 
         Log.Logger = Logging.Create(options);
+        var lifecycle = Log.ForContext(Serilog.Core.Constants.SourceContextPropertyName, Logging.Lifecycle);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
@@ -82,11 +83,11 @@ internal static class Program
             }
 
             string url = ListenerPrefixes.BaseUrl(options.Host, options.Port);
-            Log.Information(
+            lifecycle.Information(
                 "SseFlights is live: open {PageUrl} for the board, stream {StreamUrl}; scenario {Scenario}: {Flights} flights, {Entries} entries, {Length}",
                 url, url + "events", scenario.Name, scenario.Flights.Count, scenario.Timeline.Count, Describe(scenario));
             await server.RunAsync(stop.Token).ConfigureAwait(false);
-            Log.Information("Stopped cleanly");
+            lifecycle.Information("Stopped cleanly");
             return ExitOk;
         }
         catch (ServerStartException ex)

@@ -17,7 +17,7 @@ internal sealed class EventStreamSession : IEventSubscriber
     private const int CoalesceLimit = 64 * 1024;
     private const int Open = 0, Finishing = 1, Cutting = 2;
 
-    private readonly HttpListenerResponse _response;
+    private readonly ResponseBody _body;
     private readonly StreamLimits _limits;
     private readonly EncodedEvent _heartbeat;
     private readonly TimeProvider _time;
@@ -36,7 +36,7 @@ internal sealed class EventStreamSession : IEventSubscriber
     public EventStreamSession(long clientId, HttpListenerResponse response, StreamLimits limits, EncodedEvent heartbeat, TimeProvider time, ILogger log)
     {
         ClientId = clientId;
-        _response = response;
+        _body = ResponseBody.Open(response);
         _limits = limits;
         _heartbeat = heartbeat;
         _time = time;
@@ -88,8 +88,11 @@ internal sealed class EventStreamSession : IEventSubscriber
         _endReason = reason;
         _queue.Writer.TryComplete();
 
-        // Also unblocks a write stuck on a peer that stopped reading.
-        Release(abort: true);
+        // Also ends a write stuck on a peer that stopped reading; the writer loop then finds it released.
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            _body.Cut();
+        }
     }
 
     public void Finish(string reason)
@@ -118,12 +121,14 @@ internal sealed class EventStreamSession : IEventSubscriber
     /// <summary>Writes the opening frames, then live frames until the stream ends; never throws for a departed client.</summary>
     public async Task RunAsync(byte[] retryFrame, IReadOnlyList<EncodedEvent> opening, bool endsAfterOpening)
     {
+        bool clean = false;
         try
         {
             await WriteOpeningAsync(retryFrame, opening).ConfigureAwait(false);
             if (endsAfterOpening)
             {
                 _endReason = "the board has closed";
+                clean = true;
                 return;
             }
 
@@ -133,9 +138,11 @@ internal sealed class EventStreamSession : IEventSubscriber
                 if (await WriteQueuedAsync(reader).ConfigureAwait(false))
                 {
                     _endReason = "the board has closed";
-                    return;
+                    break;
                 }
             }
+
+            clean = Volatile.Read(ref _state) != Cutting;
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
         {
@@ -143,82 +150,85 @@ internal sealed class EventStreamSession : IEventSubscriber
         }
         finally
         {
-            Release(abort: Volatile.Read(ref _state) == Cutting);
+            await ReleaseAsync(clean).ConfigureAwait(false);
         }
     }
 
     private async Task WriteOpeningAsync(byte[] retryFrame, IReadOnlyList<EncodedEvent> opening)
     {
-        var buffer = new ArrayBufferWriter<byte>(retryFrame.Length + opening.Sum(f => f.Bytes.Length));
-        buffer.Write(retryFrame);
-        foreach (var frame in opening)
+        int length = retryFrame.Length + opening.Sum(f => f.Bytes.Length);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ResponseBody.HeaderRoom + length + ResponseBody.TrailerRoom);
+        try
         {
-            buffer.Write(frame.Bytes);
-            EventsSent++;
-        }
+            int at = ResponseBody.HeaderRoom;
+            retryFrame.CopyTo(buffer, at);
+            at += retryFrame.Length;
+            foreach (var frame in opening)
+            {
+                frame.Bytes.CopyTo(buffer, at);
+                at += frame.Bytes.Length;
+                EventsSent++;
+            }
 
-        // Headers leave with the first body write, so this also tells the client it is connected.
-        await WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+            // Headers leave with the first body write, so this also tells the client it is connected.
+            await WriteAsync(buffer, length).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Drains the queue into one write; true if the close event was among the frames.</summary>
     private async Task<bool> WriteQueuedAsync(ChannelReader<EncodedEvent> reader)
     {
-        if (!reader.TryRead(out var first))
+        if (!reader.TryPeek(out var first))
         {
             return false;
         }
 
-        bool ends = first.EndsStream;
-        CountSent(first);
-        if (ends || !reader.TryPeek(out _) || first.Bytes.Length >= CoalesceLimit)
-        {
-            // The common case: one frame, written from the shared bytes with no copy.
-            await WriteAsync(first.Bytes).ConfigureAwait(false);
-            return ends;
-        }
-
-        byte[] pooled = ArrayPool<byte>.Shared.Rent(CoalesceLimit);
+        int room = Math.Max(CoalesceLimit, first.Bytes.Length);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ResponseBody.HeaderRoom + room + ResponseBody.TrailerRoom);
         try
         {
-            first.Bytes.CopyTo(pooled, 0);
-            int length = first.Bytes.Length;
-            while (!ends && reader.TryPeek(out var next) && length + next.Bytes.Length <= pooled.Length && reader.TryRead(out next))
+            int length = 0;
+            bool ends = false;
+            while (!ends && reader.TryPeek(out var next) && length + next.Bytes.Length <= room && reader.TryRead(out next))
             {
-                next.Bytes.CopyTo(pooled, length);
+                next.Bytes.CopyTo(buffer, ResponseBody.HeaderRoom + length);
                 length += next.Bytes.Length;
                 ends = next.EndsStream;
                 CountSent(next);
             }
 
-            await WriteAsync(pooled.AsMemory(0, length)).ConfigureAwait(false);
+            await WriteAsync(buffer, length).ConfigureAwait(false);
             return ends;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(pooled);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     private void CountSent(EncodedEvent frame)
     {
         Interlocked.Add(ref _queuedBytes, -frame.Bytes.Length);
-        if (frame.Id > 0 || frame.Name.Length > 0)
+        if (frame.Name.Length > 0)
         {
             EventsSent++;
         }
     }
 
-    private async Task WriteAsync(ReadOnlyMemory<byte> bytes)
+    private async Task WriteAsync(byte[] buffer, int length)
     {
         Volatile.Write(ref _writeStarted, _time.GetTimestamp());
-        await _response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+        await _body.WriteChunkAsync(buffer, length).ConfigureAwait(false);
         Volatile.Write(ref _writeStarted, 0);
         Volatile.Write(ref _lastWrite, _time.GetTimestamp());
     }
 
     /// <summary>Ends the response exactly once: cleanly (the chunked body's last chunk) or by closing the connection.</summary>
-    private void Release(bool abort)
+    private async Task ReleaseAsync(bool clean)
     {
         if (Interlocked.Exchange(ref _released, 1) == 1)
         {
@@ -227,18 +237,18 @@ internal sealed class EventStreamSession : IEventSubscriber
 
         try
         {
-            if (abort)
+            if (clean)
             {
-                _response.Abort();
+                await _body.EndAsync().ConfigureAwait(false);
             }
             else
             {
-                _response.Close();
+                _body.Cut();
             }
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
         {
-            _response.Abort();
+            _body.Cut();
         }
     }
 }

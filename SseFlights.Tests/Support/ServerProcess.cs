@@ -1,0 +1,63 @@
+using System.Text.Json;
+
+namespace SseFlights.Tests.Support;
+
+/// <summary>The built program serving a scenario on a free port, with its thread count and RSS readable from /proc.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private ServerProcess(BuiltProgram program, int port)
+    {
+        Program = program;
+        Port = port;
+        Http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public BuiltProgram Program { get; }
+
+    public int Port { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<ServerProcess> StartAsync(string scenarioJson, params string[] options)
+    {
+        string file = Path.Combine(Directory.CreateTempSubdirectory("sseflights-scenario-").FullName, "scenario.json");
+        await File.WriteAllTextAsync(file, scenarioJson);
+        for (int attempt = 1; ; attempt++)
+        {
+            int port = FreePort.Reserve();
+            var program = BuiltProgram.Start([.. options, "--port", port.ToString(), "--scenario", file]);
+            await program.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));
+            if (program.Stdout.Contains("SseFlights is live", StringComparison.Ordinal))
+            {
+                return new ServerProcess(program, port);
+            }
+
+            await program.DisposeAsync();
+            if (attempt == 3)
+            {
+                Assert.Fail("the server did not start: " + program.Stderr);
+            }
+        }
+    }
+
+    public int Threads() => ProcStatus("Threads:");
+
+    public long RssKib() => ProcStatus("VmRSS:");
+
+    public async Task<JsonElement> HealthAsync() =>
+        JsonDocument.Parse(await Http.GetStringAsync("healthz")).RootElement.Clone();
+
+    public async Task<int> ClientsAsync() => (await HealthAsync()).GetProperty("clients").GetInt32();
+
+    private int ProcStatus(string field)
+    {
+        string line = File.ReadLines($"/proc/{Program.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return int.Parse(line[field.Length..].Trim().Split(' ')[0]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await Program.DisposeAsync();
+    }
+}

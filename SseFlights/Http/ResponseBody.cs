@@ -1,0 +1,157 @@
+using System.Buffers.Text;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+
+namespace SseFlights.Http;
+
+/// <summary>
+/// How an event stream's bytes reach the socket. The caller always leaves <see cref="HeaderRoom"/>
+/// bytes before and <see cref="TrailerRoom"/> after its payload, so a body that frames chunks
+/// itself can do it in place, with no copy.
+/// </summary>
+internal abstract class ResponseBody
+{
+    /// <summary>Room for the longest chunk-size line, "ffffffff\r\n".</summary>
+    public const int HeaderRoom = 10;
+
+    /// <summary>Room for the CRLF that ends a chunk.</summary>
+    public const int TrailerRoom = 2;
+
+    /// <summary>Writes <c>buffer[HeaderRoom..HeaderRoom + length]</c> as one chunk of the response body.</summary>
+    public abstract ValueTask WriteChunkAsync(byte[] buffer, int length);
+
+    /// <summary>Ends the chunked body properly and hands the connection back to the listener.</summary>
+    public abstract ValueTask EndAsync();
+
+    /// <summary>Closes the connection at once, without another byte, and without ever blocking.</summary>
+    public abstract void Cut();
+
+    /// <summary>
+    /// The direct body when this runtime's HttpListener has the internals it needs (checked once at
+    /// start-up), otherwise the listener's own stream.
+    /// </summary>
+    public static ResponseBody Open(HttpListenerResponse response) =>
+        DirectChunkedBody.IsSupported ? new DirectChunkedBody(response) : new ListenerStreamBody(response);
+}
+
+/// <summary>
+/// The listener's own response stream. Correct everywhere, but on Linux each write is three socket
+/// sends, two of them synchronous: a peer that stops reading blocks a pool thread per write, and
+/// even Abort() blocks, because closing the stream writes the last chunk synchronously first.
+/// </summary>
+internal sealed class ListenerStreamBody(HttpListenerResponse response) : ResponseBody
+{
+    public override ValueTask WriteChunkAsync(byte[] buffer, int length) =>
+        response.OutputStream.WriteAsync(buffer.AsMemory(HeaderRoom, length));
+
+    public override ValueTask EndAsync()
+    {
+        response.Close();
+        return ValueTask.CompletedTask;
+    }
+
+    public override void Cut() => response.Abort();
+}
+
+/// <summary>
+/// Writes the chunked framing itself, straight to the connection's stream: one asynchronous send
+/// per write and nothing synchronous, so a stalled peer costs no thread and a cut never blocks.
+/// The listener still sends the status line and headers with the first chunk, and still owns the
+/// connection afterwards (keep-alive or close). Reaches two private fields of the managed
+/// HttpListener (Linux and macOS): the response stream's inner stream and its "last chunk sent"
+/// flag. <see cref="IsSupported"/> checks them once; a runtime without them falls back to
+/// <see cref="ListenerStreamBody"/>, and a test fails loudly so the fallback is never silent.
+/// </summary>
+internal sealed class DirectChunkedBody : ResponseBody
+{
+    /// <summary>Linux doubles it: 256 KiB in flight per stream, far more than an SSE stream needs.</summary>
+    private const int KernelSendBuffer = 128 * 1024;
+
+    private static readonly byte[] LastChunk = "0\r\n\r\n"u8.ToArray();
+    private static readonly (FieldInfo Inner, FieldInfo TrailerSent)? Fields = FindFields();
+
+    private readonly HttpListenerResponse _response;
+    private Stream? _connection;
+    private object? _listenerStream;
+
+    public DirectChunkedBody(HttpListenerResponse response) => _response = response;
+
+    public static bool IsSupported => Fields is not null;
+
+    public override async ValueTask WriteChunkAsync(byte[] buffer, int length)
+    {
+        if (_connection is null)
+        {
+            // The first chunk goes through the listener, which sends the headers in the same send.
+            _listenerStream = _response.OutputStream;
+            await _response.OutputStream.WriteAsync(buffer.AsMemory(HeaderRoom, length)).ConfigureAwait(false);
+            _connection = (Stream)Fields!.Value.Inner.GetValue(_listenerStream)!;
+            if (_connection is NetworkStream network)
+            {
+                // Frames are small and latency matters more than packet count.
+                network.Socket.NoDelay = true;
+
+                // Bound what the kernel holds for a peer that stops reading (autotuning would let it
+                // reach 4 MiB), so a stalled client is noticed in seconds, not megabytes later.
+                network.Socket.SendBufferSize = KernelSendBuffer;
+            }
+
+            return;
+        }
+
+        int start = WriteChunkHeader(buffer, length);
+        buffer[HeaderRoom + length] = (byte)'\r';
+        buffer[HeaderRoom + length + 1] = (byte)'\n';
+        await _connection.WriteAsync(buffer.AsMemory(start, HeaderRoom - start + length + TrailerRoom)).ConfigureAwait(false);
+    }
+
+    public override async ValueTask EndAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.WriteAsync(LastChunk).ConfigureAwait(false);
+            MarkLastChunkSent();
+        }
+
+        _response.Close();
+    }
+
+    public override void Cut()
+    {
+        // With the last chunk marked as sent, closing writes nothing and only closes the socket.
+        MarkLastChunkSent();
+        _response.Abort();
+    }
+
+    private void MarkLastChunkSent()
+    {
+        if (_listenerStream is not null)
+        {
+            Fields!.Value.TrailerSent.SetValue(_listenerStream, true);
+        }
+    }
+
+    /// <summary>Writes the hex size line right-aligned in the header room; returns where it starts.</summary>
+    private static int WriteChunkHeader(byte[] buffer, int length)
+    {
+        Span<byte> hex = stackalloc byte[8];
+        Utf8Formatter.TryFormat(length, hex, out int digits, new System.Buffers.StandardFormat('x'));
+        int start = HeaderRoom - digits - 2;
+        hex[..digits].CopyTo(buffer.AsSpan(start));
+        buffer[HeaderRoom - 2] = (byte)'\r';
+        buffer[HeaderRoom - 1] = (byte)'\n';
+        return start;
+    }
+
+    private static (FieldInfo, FieldInfo)? FindFields()
+    {
+        var type = typeof(HttpListener).Assembly.GetType("System.Net.HttpResponseStream");
+        const BindingFlags Private = BindingFlags.Instance | BindingFlags.NonPublic;
+        var inner = type?.GetField("_stream", Private);
+        var trailerSent = type?.GetField("_trailer_sent", Private);
+        return inner?.FieldType == typeof(Stream) && trailerSent?.FieldType == typeof(bool) && !OperatingSystem.IsWindows()
+            ? (inner, trailerSent)
+            : null;
+    }
+}

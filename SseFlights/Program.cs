@@ -77,6 +77,11 @@ internal static class Program
         {
             await using var server = BuildServer(options, scenario, files, TimeProvider.System, Log.Logger);
             server.Start();
+            if (!DirectChunkedBody.IsSupported)
+            {
+                Log.Warning("This runtime's HttpListener lacks the internals for direct chunk writes; streams use its own writer, and a client that stops reading can hold a thread");
+            }
+
             if (ListenerPrefixes.IsAllInterfaces(options.Host))
             {
                 Log.Warning("Listening on every interface (--host {Host}): the board is now reachable from the network", options.Host);

@@ -11,7 +11,7 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
     {
         var request = context.Request;
         var response = context.Response;
-        if (RequestPath.Parse(request.RawUrl) is not { } path)
+        if (RequestPath.Parse(OriginForm(request.RawUrl)) is not { } path)
         {
             return Responses.TextAsync(response, 400, "Bad request: the request target is malformed.");
         }
@@ -53,4 +53,10 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
             _ => files.HandleAsync(context, path, head),
         };
     }
+
+    /// <summary>An absolute-form target (RFC 9112 §3.2.2, "GET http://host/path") reduced to its path and query.</summary>
+    private static string? OriginForm(string? target) =>
+        target is not null && !target.StartsWith('/') && Uri.TryCreate(target, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri.GetComponents(UriComponents.PathAndQuery, UriFormat.UriEscaped)
+            : target;
 }

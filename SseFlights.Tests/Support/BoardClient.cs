@@ -25,6 +25,9 @@ internal sealed class BoardClient(HttpClient http)
 
     public int Snapshots { get; private set; }
 
+    /// <summary>Events that had already happened when this client reconnected: what the server resent.</summary>
+    public int Resent { get; private set; }
+
     /// <summary>The board as this client believes it is, as compact JSON rows in board order.</summary>
     public IReadOnlyList<Dictionary<string, string>> Board => _board;
 
@@ -39,6 +42,7 @@ internal sealed class BoardClient(HttpClient http)
                 request.Headers.TryAddWithoutValidation("Last-Event-ID", LastEventId);
             }
 
+            long resendUpTo = LastEventId is null ? 0 : await NewestIdAsync(cancellationToken);
             HttpResponseMessage response;
             try
             {
@@ -65,6 +69,7 @@ internal sealed class BoardClient(HttpClient http)
                     await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken))
                     {
                         Apply(item);
+                        Resent += item.EventType != "snapshot" && long.Parse(item.EventId!) <= resendUpTo ? 1 : 0;
                         if (hangUpAfter?.Invoke(++seen) == true)
                         {
                             break;
@@ -82,6 +87,12 @@ internal sealed class BoardClient(HttpClient http)
                 return;
             }
         }
+    }
+
+    private async Task<long> NewestIdAsync(CancellationToken cancellationToken)
+    {
+        using var health = await http.GetAsync("healthz", cancellationToken);
+        return JsonDocument.Parse(await health.Content.ReadAsStringAsync(cancellationToken)).RootElement.GetProperty("lastEventId").GetInt64();
     }
 
     private void Apply(SseItem<string> item)

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Globalization;
+using SseFlights.Http;
+using SseFlights.Tests.Support;
+
+namespace SseFlights.Tests.Hardening;
+
+/// <summary>Graceful shutdown under load, loopback-only binding, and the direct write path being in use.</summary>
+[NonParallelizable]
+public class ShutdownAndLimitsTests
+{
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task Sigterm_With1000OpenStreams_EndsEveryStreamCleanlyAndExits0Within2Seconds()
+    {
+        await using var server = await ServerProcess.StartAsync(Scenarios.Busy(20, 5), "--log-level", "Warning");
+        var clients = new List<RawSseClient>();
+        for (int i = 0; i < 1000; i++)
+        {
+            clients.Add(await RawSseClient.ConnectAsync(server.Port));
+        }
+
+        await Eventually.ValueAsync(server.ClientsAsync, n => n == 1000, TimeSpan.FromSeconds(30), "1000 open streams");
+        var stopping = Stopwatch.StartNew();
+        server.Program.Signal(15);
+        int code = await server.Program.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        var took = stopping.Elapsed;
+
+        await Eventually.TrueAsync(() => clients.All(c => c.Ended), TimeSpan.FromSeconds(10), "every client to see its stream end");
+        Assert.That(code, Is.EqualTo(0));
+        Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(2)));
+        Assert.That(clients.Count(c => !c.CleanEnd), Is.EqualTo(0), "every stream must end with the chunked body's last chunk, not a reset");
+        Assert.That(server.Program.Stdout, Does.Contain("Stopped cleanly"));
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task DefaultHost_ListensOnLoopbackOnly()
+    {
+        await using var server = await ServerProcess.StartAsync(Scenarios.Tutorial);
+        string port = server.Port.ToString("X4", CultureInfo.InvariantCulture);
+
+        // /proc/net/tcp{,6}: local address in hex, state 0A is LISTEN.
+        var listening = File.ReadLines("/proc/net/tcp").Concat(File.ReadLines("/proc/net/tcp6"))
+            .Select(l => l.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length > 3 && f[1].EndsWith(":" + port, StringComparison.Ordinal) && f[3] == "0A")
+            .Select(f => f[1][..f[1].IndexOf(':')])
+            .ToList();
+
+        Assert.That(listening, Is.Not.Empty);
+        Assert.That(listening, Is.All.EqualTo("0100007F").Or.EqualTo("00000000000000000000000001000000"), "only 127.0.0.1 or ::1");
+    }
+
+    [Test]
+    public void DirectChunkedWrites_AreSupportedByThisRuntime() =>
+        Assert.That(DirectChunkedBody.IsSupported, Is.True,
+            "HttpListener's internals changed: streams fell back to the listener's own writer, where a stalled reader blocks a thread. Update DirectChunkedBody.");
+}

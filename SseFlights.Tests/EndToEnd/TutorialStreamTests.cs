@@ -85,7 +85,7 @@ public class TutorialStreamTests
 
         // A client away for longer than the history gets the final board and then the close.
         await using var negative = await SseConnection.OpenAsync(server.Http, lastEventId: "-3");
-        Assert.That((await negative.ReadToEndAsync()).Select(e => (e.EventType, e.EventId)), Is.EqualTo(new[] { ("snapshot", "4"), ("closedConnection", "4") }));
+        Assert.That((await negative.ReadToEndAsync()).Select(e => (e.EventType, e.EventId)), Is.EqualTo(new[] { ("snapshot", "3"), ("closedConnection", "4") }));
     }
 
     [Test]
@@ -99,7 +99,7 @@ public class TutorialStreamTests
 
         await using var client = await SseConnection.OpenAsync(server.Http, lastEventId: "1");
         var items = await client.ReadToEndAsync();
-        Assert.That(items.Select(e => (e.EventType, e.EventId)), Is.EqualTo(new[] { ("snapshot", "4"), ("closedConnection", "4") }));
+        Assert.That(items.Select(e => (e.EventType, e.EventId)), Is.EqualTo(new[] { ("snapshot", "3"), ("closedConnection", "4") }));
         Assert.That(items[0].Data, Does.Not.Contain("I768"));
     }
 }

@@ -24,6 +24,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     private bool _closed;
     private bool _stopping;
     private EncodedEvent? _closeFrame;
+    private EncodedEvent? _finalSnapshot;
 
     // The snapshot for the current _lastId, encoded once however many clients join (a reconnect storm).
     private EncodedEvent? _snapshot;
@@ -61,6 +62,9 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
             frame = new EncodedEvent(_lastId + 1, entry.EventName, SseFormatter.FormatEvent(entry.EventName, entry.Data, _lastId + 1), entry.Kind == EntryKind.Close);
             if (frame.EndsStream)
             {
+                // The close does not change the board, so the board as of the event before it is also
+                // the final board; a late client gets it with that id, then the close: no id twice.
+                _finalSnapshot = EncodeSnapshot(_lastId);
                 _closed = true;
                 _closeFrame = frame;
             }
@@ -165,7 +169,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         {
             return _closed && problem == "not a number"
                 ? new(JoinKind.NoContent, [], "the board has closed")
-                : new(JoinKind.Snapshot, Final(Snapshot()), $"Last-Event-ID is {problem}");
+                : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID is {problem}");
         }
 
         if (id > _lastId)
@@ -180,19 +184,11 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
         return _history.TryGetAfter(id, _lastId, out var missed)
             ? new(JoinKind.Resume, missed, $"resumed after {id}")
-            : new(JoinKind.Snapshot, Final(Snapshot()), $"Last-Event-ID {id} is older than the history holds");
+            : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID {id} is older than the history holds");
     }
 
-    /// <summary>After the close, whoever gets a snapshot also gets the close event, so nobody misses it.</summary>
-    private EncodedEvent[] Final(EncodedEvent snapshot)
-    {
-        if (!_closed)
-        {
-            return [snapshot];
-        }
-
-        return [snapshot, _closeFrame!];
-    }
+    /// <summary>A snapshot; after the close, the final one and then the close event, so nobody misses it.</summary>
+    private EncodedEvent[] SnapshotThenClose() => _closed ? [_finalSnapshot!, _closeFrame!] : [Snapshot()];
 
     private EncodedEvent Snapshot() => _snapshot ??= EncodeSnapshot(_lastId);
 

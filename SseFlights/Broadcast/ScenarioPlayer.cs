@@ -65,10 +65,12 @@ internal sealed class ScenarioPlayer(ScenarioDefinition scenario, EventHub hub, 
     private async Task WaitUntilAsync(double scenarioSeconds, CancellationToken cancellationToken)
     {
         var due = TimeSpan.FromSeconds(scenarioSeconds / speed);
-        var wait = due - time.GetElapsedTime(_start);
-        if (wait > TimeSpan.Zero)
+
+        // Timers work in whole milliseconds and a shorter wait would end at once: round up, and
+        // check again on waking, so an entry never fires before its moment.
+        for (var wait = due - time.GetElapsedTime(_start); wait > TimeSpan.Zero; wait = due - time.GetElapsedTime(_start))
         {
-            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), time, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -17,7 +17,7 @@ internal sealed class ClientMonitor(EventHub hub, TimeSpan heartbeat, TimeProvid
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 long now = time.GetTimestamp();
-                foreach (var client in hub.Clients)
+                foreach (var client in hub.Clients())
                 {
                     client.OnTick(now);
                 }

@@ -20,7 +20,7 @@ internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, Sc
     public Task HealthAsync(HttpListenerContext context, bool headOnly)
     {
         var (lastEventId, closed) = hub.Progress();
-        var health = new HealthResponse("ok", hub.Clients.Count, lastEventId, player.StartedAt.UtcDateTime, player.Speed, closed);
+        var health = new HealthResponse("ok", hub.ClientCount, lastEventId, player.StartedAt.UtcDateTime, player.Speed, closed);
         return Responses.JsonAsync(context.Response, BoardJson.Serialize(health), headOnly);
     }
 }

@@ -60,11 +60,11 @@ internal sealed class SseFlightsServer(
             await stopRequested.Task.ConfigureAwait(false);
         }
 
-        _log.Information("Shutting down: ending {Count} open streams", hub.Clients.Count);
+        _log.Information("Shutting down: ending {Count} open streams", hub.ClientCount);
         await background.CancelAsync().ConfigureAwait(false);
         hub.Stop();
         await WaitForRequestsAsync(DrainTimeout).ConfigureAwait(false);
-        foreach (var client in hub.Clients)
+        foreach (var client in hub.Clients())
         {
             client.Cut("the server is shutting down");
         }

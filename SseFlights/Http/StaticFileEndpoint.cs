@@ -16,7 +16,7 @@ internal sealed class StaticFileEndpoint(IFileSource files)
         response.Headers["ETag"] = file.ETag;
         response.Headers["Cache-Control"] = "no-cache";
         string? ifNoneMatch = context.Request.Headers["If-None-Match"];
-        if (ifNoneMatch is not null && ifNoneMatch.Split(',').Any(tag => tag.Trim() == file.ETag || tag.Trim() == "*"))
+        if (ifNoneMatch is not null && ifNoneMatch.Split(',').Any(tag => Matches(tag.Trim(), file.ETag)))
         {
             Responses.Empty(response, 304);
             return Task.CompletedTask;
@@ -24,4 +24,8 @@ internal sealed class StaticFileEndpoint(IFileSource files)
 
         return Responses.SendAsync(response, 200, file.ContentType, file.Content, headOnly);
     }
+
+    /// <summary>If-None-Match uses the weak comparison (RFC 9110 §13.1.2): a W/ prefix does not matter.</summary>
+    private static bool Matches(string tag, string etag) =>
+        tag == "*" || (tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag) == etag;
 }

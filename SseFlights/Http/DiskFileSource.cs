@@ -55,8 +55,16 @@ internal sealed class DiskFileSource : IFileSource
 
     private bool StaysInside(string path)
     {
-        FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
-        string real = info.LinkTarget is null ? Path.GetFullPath(path) : info.ResolveLinkTarget(true)?.FullName ?? "";
-        return real.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        try
+        {
+            FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
+            string real = info.LinkTarget is null ? Path.GetFullPath(path) : info.ResolveLinkTarget(true)?.FullName ?? "";
+            return real.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A link loop (ELOOP) or an unreadable link leads nowhere we would serve.
+            return false;
+        }
     }
 }

@@ -196,6 +196,36 @@ public class ConnectionTests : BrowserTest
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task ClosedWhileStopped_ResumeCatchesUpToTheClose_AndShowsClosed()
+    {
+        var time = new FakeTimeProvider();
+        var server = await StartServerAsync(Closing, time, o => o with { RetryMilliseconds = 200 });
+        var page = await OpenPageAsync(server);
+        await page.WaitForStatusAsync("live");
+        await page.WaitForLastEventIdAsync(0);
+        await page.StopButton.ClickAsync();
+        await page.WaitForStatusAsync("stopped");
+
+        time.AdvanceTo(2);
+        await Eventually.ValueAsync(() => server.GetJsonAsync("healthz"), h => h.GetProperty("closed").GetBoolean(), TimeSpan.FromSeconds(10), "the board to close");
+        await page.ResumeButton.ClickAsync();
+        await page.WaitForStatusAsync("closed");
+        await page.WaitForLastEventIdAsync(2);
+
+        await Expect(page.CaughtUp).ToHaveAttributeAsync("data-count", "2");
+        await Expect(page.StopButton).ToBeDisabledAsync();
+        await Expect(page.ResumeButton).ToBeDisabledAsync();
+        Assert.That((await page.FramesAsync()).Select(f => (f.Id, f.Event, f.Resent)), Is.EqualTo(new (long?, string, bool)[]
+        {
+            (0, "snapshot", false), (1, "flightStateUpdate", true), (2, "closedConnection", true),
+        }));
+        Assert.That(await page.DomBoardAsync(), Is.EqualTo(new[] { new BoardRow("A1", "London", "08:15", "landing") }));
+        Assert.That(await page.EventsRequestsAsync(), Is.EqualTo(new (string, string?)[] { ("/events", null), ("/events?lastEventId=0", null) }));
+        Assert.That(await page.StatusHistoryAsync(), Is.EqualTo(new[] { "connecting", "live", "stopped", "connecting", "live", "closed" }));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task PageOpenedAfterTheClose_Gets204_AndShowsClosedWithTheFinalBoard()
     {
         var time = new FakeTimeProvider();

@@ -56,6 +56,10 @@ public abstract class BrowserTest
         return page;
     }
 
+    /// <summary>/api/flights in the page's order, to compare with what the page shows.</summary>
+    internal static async Task<List<BoardRow>> ServerBoardAsync(TestServer server) =>
+        BoardRow.InBoardOrder((await server.GetJsonAsync("api/flights")).GetProperty("flights").EnumerateArray().Select(BoardRow.FromJson));
+
     [TearDown]
     public async Task CheckConsoleThenCloseAsync()
     {

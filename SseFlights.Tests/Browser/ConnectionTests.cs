@@ -108,8 +108,8 @@ public class ConnectionTests : BrowserTest
             (0, "snapshot", false), (1, "flightStateUpdate", false), (2, "flightStateUpdate", false),
             (3, "flightStateUpdate", true), (4, "flightAddition", true), (5, "flightRemoval", true),
         }));
-        Assert.That(await page.ModelBoardAsync(), Is.EqualTo(await LiveBoardTests.ServerBoardAsync(server)));
-        Assert.That(await page.DomBoardAsync(), Is.EqualTo(await LiveBoardTests.ServerBoardAsync(server)));
+        Assert.That(await page.ModelBoardAsync(), Is.EqualTo(await ServerBoardAsync(server)));
+        Assert.That(await page.DomBoardAsync(), Is.EqualTo(await ServerBoardAsync(server)));
         Assert.That(await page.EventsRequestsAsync(), Is.EqualTo(new (string, string?)[] { ("/events", null), ("/events?lastEventId=2", null) }));
         Assert.That(await page.PageEventsRequestsAsync(), Is.EqualTo(2));
         Assert.That(await server.ClientsAsync(), Is.EqualTo(1));
@@ -119,7 +119,7 @@ public class ConnectionTests : BrowserTest
         await page.WaitForLastEventIdAsync(6);
         Assert.That((await page.FramesAsync()).Last(), Is.EqualTo(new SeenFrame(6, "flightStateUpdate", "{\"flight\":\"B2\",\"state\":\"landed\"}", false)));
         await Expect(page.CaughtUp).ToHaveAttributeAsync("data-count", "3");
-        Assert.That(await page.ModelBoardAsync(), Is.EqualTo(await LiveBoardTests.ServerBoardAsync(server)));
+        Assert.That(await page.ModelBoardAsync(), Is.EqualTo(await ServerBoardAsync(server)));
         Assert.That(await page.StatusHistoryAsync(), Is.EqualTo(new[] { "connecting", "live", "stopped", "connecting", "live" }));
     }
 
@@ -150,7 +150,7 @@ public class ConnectionTests : BrowserTest
         time.AdvanceTo(5);
         await page.WaitForLastEventIdAsync(4);
         Assert.That((await page.FramesAsync()).Select(f => f.Id), Is.EqualTo(new long?[] { 0, 1, 2, 3, 4 }));
-        var expected = await LiveBoardTests.ServerBoardAsync(server);
+        var expected = await ServerBoardAsync(server);
         Assert.That(expected.Select(r => r.Flight), Is.EqualTo(new[] { "C3", "B2" }));
         Assert.That(await page.ModelBoardAsync(), Is.EqualTo(expected));
         Assert.That(await page.DomBoardAsync(), Is.EqualTo(expected));

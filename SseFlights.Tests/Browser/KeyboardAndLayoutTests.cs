@@ -68,7 +68,7 @@ public class KeyboardAndLayoutTests : BrowserTest
             await Expect(rows.Nth(i)).ToBeVisibleAsync();
         }
 
-        Assert.That(await page.DomBoardAsync(), Is.EqualTo(await LiveBoardTests.ServerBoardAsync(server)));
+        Assert.That(await page.DomBoardAsync(), Is.EqualTo(await ServerBoardAsync(server)));
     }
 
     private static Task<string> FocusedIdAsync(BoardPage page) => page.Page.EvaluateAsync<string>("() => document.activeElement.id");

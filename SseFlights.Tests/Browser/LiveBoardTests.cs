@@ -42,17 +42,22 @@ public class LiveBoardTests : BrowserTest
         var rome = new BoardRow("C3", "Rome", "09:05", "");
         await AssertBoardAsync(page, 0, [london, berlin, rome]);
 
+        var berlinLate = berlin with { State = "delayed", Arrival = "09:30" };
+        var oslo = new BoardRow("D4", "Oslo", "08:30", "scheduled");
+        var londonLanded = london with { State = "landed" };
+        var osloEarly = oslo with { State = "on time", Arrival = "08:10" };
+        var berlinEarly = berlinLate with { Arrival = "08:10" };
         var steps = new (string Event, BoardRow[] Board)[]
         {
             // Berlin is late and moves below Rome.
-            ("flightStateUpdate", [london, rome, berlin = berlin with { State = "delayed", Arrival = "09:30" }]),
-            ("flightAddition", [london, new BoardRow("D4", "Oslo", "08:30", "scheduled"), rome, berlin]),
-            ("flightStateUpdate", [london = london with { State = "landed" }, new BoardRow("D4", "Oslo", "08:30", "scheduled"), rome, berlin]),
-            ("flightRemoval", [london, new BoardRow("D4", "Oslo", "08:30", "scheduled"), berlin]),
+            ("flightStateUpdate", [london, rome, berlinLate]),
+            ("flightAddition", [london, oslo, rome, berlinLate]),
+            ("flightStateUpdate", [londonLanded, oslo, rome, berlinLate]),
+            ("flightRemoval", [londonLanded, oslo, berlinLate]),
             // Oslo is early and moves to the top.
-            ("flightStateUpdate", [new BoardRow("D4", "Oslo", "08:10", "on time"), london, berlin]),
+            ("flightStateUpdate", [osloEarly, londonLanded, berlinLate]),
             // Berlin ties with Oslo at 08:10: the flight code decides, so B2 goes first.
-            ("flightStateUpdate", [berlin with { Arrival = "08:10" }, new BoardRow("D4", "Oslo", "08:10", "on time"), london]),
+            ("flightStateUpdate", [berlinEarly, osloEarly, londonLanded]),
         };
 
         for (int id = 1; id <= steps.Length; id++)
@@ -105,8 +110,4 @@ public class LiveBoardTests : BrowserTest
         Assert.That(await page.DomBoardAsync(), Is.EqualTo(expected), $"the table after event {id}");
         Assert.That(await page.ModelBoardAsync(), Is.EqualTo(expected), $"window.sseflights.board() after event {id}");
     }
-
-    /// <summary>/api/flights in the page's order.</summary>
-    internal static async Task<List<BoardRow>> ServerBoardAsync(TestServer server) =>
-        BoardRow.InBoardOrder((await server.GetJsonAsync("api/flights")).GetProperty("flights").EnumerateArray().Select(BoardRow.FromJson));
 }

@@ -32,7 +32,7 @@ public class ScreenshotTests : BrowserTest
 
         await page.Page.Locator("#protocol-log summary").ClickAsync();
         await Expect(page.Page.Locator("#board tbody tr.removing")).ToHaveCountAsync(0);
-        var expected = await LiveBoardTests.ServerBoardAsync(server);
+        var expected = await ServerBoardAsync(server);
         Assert.That(expected.Select(r => r.Flight), Is.EqualTo(new[] { "D654", "U213", "A987", "G119", "K321", "L442" }));
         Assert.That(await page.DomBoardAsync(), Is.EqualTo(expected));
 

@@ -1,0 +1,49 @@
+using SseFlights.Bench.Scenario;
+
+namespace SseFlights.Bench.Cli;
+
+/// <summary>The bench scenarios and the parameters that shape them (wall-clock seconds unless
+/// said otherwise). Each is a board of 20 flights and flightStateUpdate events on a fixed grid.</summary>
+internal sealed record ScenarioSet(
+    double SteadyRate,
+    double SteadySeconds,
+    double ThroughputRate,
+    double ThroughputSeconds,
+    double ThroughputSpeed,
+    double ThroughputLead,
+    double StormDropAt,
+    double StormSeconds,
+    int StallPadding)
+{
+    public const int Flights = 20;
+
+    public static string SmokeFile(string directory) => Path.Combine(directory, "smoke.json");
+
+    public void WriteAll(string directory)
+    {
+        // 10 events/s from 1 s on, long enough for 10,000 clients to connect before a 30 s window.
+        ScenarioWriter.Write(Path.Combine(directory, "steady.json"), $"Bench {SteadyRate:0.##}/s", Flights,
+            firstAt: 1, spacing: 1 / SteadyRate, count: (int)(SteadyRate * SteadySeconds), dropAt: null);
+        // Scenario time runs ThroughputSpeed times faster than the wall clock: play with --speed ThroughputSpeed.
+        // The lead leaves the clients time to connect before the flood.
+        ScenarioWriter.Write(Path.Combine(directory, "throughput.json"), $"Bench throughput {ThroughputRate:0}/s at speed {ThroughputSpeed:0.##}", Flights,
+            firstAt: ThroughputLead * ThroughputSpeed, spacing: ThroughputSpeed / ThroughputRate,
+            count: (int)(ThroughputRate * ThroughputSeconds), dropAt: null, indented: false);
+        // The steady timeline with each state padded to about StallPadding bytes, so a stalled client's
+        // socket buffers fill within seconds even when the server gives each socket a large send buffer.
+        ScenarioWriter.Write(Path.Combine(directory, "stall.json"), $"Bench {SteadyRate:0.##}/s, {StallPadding} B states", Flights,
+            firstAt: 1, spacing: 1 / SteadyRate, count: (int)(SteadyRate * Math.Min(SteadySeconds, 180)), dropAt: null, statePadding: StallPadding);
+        // A drop between two events at a known time, after the clients are in.
+        ScenarioWriter.Write(Path.Combine(directory, "storm.json"), $"Bench storm, drop at {StormDropAt:0.##} s", Flights,
+            firstAt: 1, spacing: 1 / SteadyRate, count: (int)(SteadyRate * StormSeconds), dropAt: StormDropAt);
+        WriteSmoke(directory);
+    }
+
+    /// <summary>20 events/s from 0.5 s for 30 s: a smoke run needs only its first few seconds.</summary>
+    public static string WriteSmoke(string directory)
+    {
+        string path = SmokeFile(directory);
+        ScenarioWriter.Write(path, "Bench smoke", Flights, firstAt: 0.5, spacing: 0.05, count: 600, dropAt: null);
+        return path;
+    }
+}

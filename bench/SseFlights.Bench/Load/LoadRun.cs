@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using System.Net;
+using SseFlights.Bench.Report;
+using SseFlights.Bench.Scenario;
+using SseFlights.Bench.Target;
+
+namespace SseFlights.Bench.Load;
+
+/// <summary>One run against one server: start it (or find it), read its clock from /healthz,
+/// connect the stalled clients then the healthy ones, wait until all are in, measure a window of
+/// due events, drain, time the drop if asked, and stop everything it started.</summary>
+internal sealed class LoadRun(RunSettings settings, TextWriter progress)
+{
+    private readonly List<string> _errors = [];
+
+    public async Task<RunResult> ExecuteAsync(CancellationToken ct)
+    {
+        DateTime startedAtUtc = DateTime.UtcNow;
+        ServerProcess? server = null;
+        try
+        {
+            Uri baseUri;
+            int? pid = settings.Pid;
+            if (settings.Launch is { } launch)
+            {
+                server = ServerProcess.Start(launch, settings.Port ?? PortPicker.Pick());
+                pid = server.Pid;
+                baseUri = new Uri($"http://127.0.0.1:{server.Port}/");
+            }
+            else
+            {
+                baseUri = settings.Target ?? throw new ArgumentException("either a server to start or a target URL is needed");
+            }
+            using var probe = new HealthProbe(baseUri);
+            Health health = await probe.WaitAsync(TimeSpan.FromSeconds(settings.StartTimeoutSeconds), () => server is null || !server.HasExited, ct);
+            return await MeasureAsync(baseUri, pid, health, probe, startedAtUtc, ct);
+        }
+        finally
+        {
+            if (server is not null) await server.DisposeAsync();
+        }
+    }
+
+    private async Task<RunResult> MeasureAsync(Uri baseUri, int? pid, Health health, HealthProbe probe, DateTime startedAtUtc, CancellationToken ct)
+    {
+        var clock = new WallClock();
+        Schedule? schedule = settings.ScenarioPath is { } path ? Schedule.Load(path) : null;
+        long[]? due = schedule is null ? null : DueTimestamps(schedule, health, clock);
+        IPAddress address = baseUri.IsLoopback && baseUri.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(baseUri.Host);
+        var context = new LoadContext(
+            new IPEndPoint(address, baseUri.Port), due, settings.ConnectConcurrency, TimeSpan.FromSeconds(settings.AttemptTimeoutSeconds));
+        Drop? drop = settings.TimeDrop ? schedule?.Drops.FirstOrDefault() : null;
+        if (settings.TimeDrop && drop is null) _errors.Add("no drop in the scenario to time");
+        if (drop is not null) context.SetDrop(DueOf(drop.At, health, clock), drop.LastIdBefore);
+
+        ProcSample? idle = pid is { } p0 ? ProcSample.Read(p0) : null;
+        await using ProcWatcher? watcher = pid is { } p1 ? new ProcWatcher(p1) : null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var tasks = new List<Task>();
+        var stalled = new StreamClient[settings.Stalled];
+        var clients = new StreamClient[settings.Clients];
+        try
+        {
+            int stalledConnected = await ConnectAsync(context, stalled, stalledClients: true, tasks, stop.Token);
+            long connectStart = WallClock.Now();
+            int connected = await ConnectAsync(context, clients, stalledClients: false, tasks, stop.Token);
+            int failed = settings.Clients - connected;
+            long lastConnect = clients.Where(c => c.EverConnected).Select(c => c.ConnectedAt).DefaultIfEmpty(WallClock.Now()).Max();
+            double connectSeconds = WallClock.SecondsBetween(connectStart, lastConnect);
+            progress.WriteLine($"  connected {connected}/{settings.Clients} in {connectSeconds:F2} s" + (settings.Stalled > 0 ? $" (+{stalledConnected} stalled)" : ""));
+
+            (long windowStart, long windowEnd) = Window(due, lastConnect);
+            context.SetWindow(windowStart, windowEnd);
+            if (drop is not null && (context.DropTimestamp < windowStart || context.DropTimestamp > windowEnd))
+            {
+                _errors.Add($"the drop at {drop.At} s is outside the window (clients connected too late or the window is too short)");
+            }
+            await DelayUntilAsync(windowStart, stop.Token);
+            ProcSample? atStart = pid is { } p2 ? ProcSample.Read(p2) : null;
+            ProcSample? benchAtStart = ProcSample.Read(Environment.ProcessId);
+            int? serverClients = await ReadClientsAsync(probe, stop.Token);
+            watcher?.ResetPeaks();
+            await DelayUntilAsync(windowEnd, stop.Token);
+            ProcSample? atEnd = pid is { } p3 ? ProcSample.Read(p3) : null;
+            ProcSample? benchAtEnd = ProcSample.Read(Environment.ProcessId);
+            (int Threads, long RssKiB) peaks = watcher?.Peaks ?? default;
+
+            long lastWindowId = due is null ? -1 : LastIdDueBy(due, windowEnd);
+            await WaitUntilAsync(() => clients.All(c => !c.EverConnected || c.LastId >= lastWindowId), settings.DrainSeconds, stop.Token);
+            if (drop is not null)
+            {
+                long deadline = context.DropTimestamp + WallClock.FromSeconds(settings.CatchUpTimeoutSeconds);
+                await WaitUntilAsync(
+                    () => clients.All(c => !c.EverConnected || c.CaughtUpAt != 0),
+                    Math.Max(0, WallClock.SecondsBetween(WallClock.Now(), deadline)),
+                    stop.Token);
+            }
+            int stalledClosed = await StalledClosedAsync(stalled);
+            // Stop every client before counting, so nothing arrives while the books are closed.
+            await StopClientsAsync(context, stop, clients, stalled, tasks);
+            long missing = due is null ? 0 : RecordMissing(context, clients, due, windowStart, windowEnd);
+
+            double windowSeconds = WallClock.SecondsBetween(windowStart, windowEnd);
+            long deliveries = clients.Sum(c => c.WindowDeliveries);
+            long eventsInWindow = due is null ? 0 : due.Skip(1).LongCount(t => t >= windowStart && t <= windowEnd);
+            var result = new RunResult
+            {
+                Server = settings.ServerLabel,
+                Mode = settings.Mode,
+                Clients = settings.Clients,
+                Stalled = settings.Stalled,
+                Rep = settings.Rep,
+                Scenario = schedule?.Name,
+                Speed = health.Speed,
+                StartedAtUtc = startedAtUtc,
+                Connected = connected,
+                Failed = failed,
+                ConnectSeconds = Math.Round(connectSeconds, 3),
+                WindowSeconds = Math.Round(windowSeconds, 3),
+                EventsInWindow = eventsInWindow,
+                Deliveries = deliveries,
+                DeliveriesPerSecond = Math.Round(deliveries / windowSeconds, 1),
+                Missing = missing,
+                Latency = context.Latency.Summarize(
+                    clients.Select(c => c.MinLatencyMicroseconds).DefaultIfEmpty(0).Min(),
+                    clients.Select(c => c.MaxLatencyMicroseconds).DefaultIfEmpty(0).Max()),
+                Events = clients.Sum(c => c.Events),
+                Reads = clients.Sum(c => c.Reads),
+                Gaps = clients.Sum(c => c.Gaps),
+                Duplicates = clients.Sum(c => c.Duplicates),
+                UnknownIds = clients.Sum(c => c.UnknownIds),
+                EarlyEvents = clients.Sum(c => c.EarlyEvents),
+                Cuts = clients.Sum(c => c.Cuts),
+                Reconnects = clients.Sum(c => c.Reconnects),
+                ReconnectFailures = clients.Sum(c => c.ReconnectFailures),
+                ServerStats = RunStatistics.Server(pid, idle, atStart, atEnd, peaks, connected + stalledConnected, deliveries, windowSeconds, serverClients),
+                Bench = RunStatistics.Bench(benchAtStart, benchAtEnd, windowSeconds),
+                SlowestEvents = schedule is null ? [] : RunStatistics.Slowest(context.WorstByEvent, schedule, 5),
+                Storm = drop is null ? null : RunStatistics.Storm(drop, clients, context.DropTimestamp),
+                StalledClients = settings.Stalled == 0 ? null : new StalledStats(settings.Stalled, stalledConnected, stalledClosed),
+            };
+            return Judge(result);
+        }
+        finally
+        {
+            await StopClientsAsync(context, stop, clients, stalled, tasks);
+        }
+    }
+
+    private async Task StopClientsAsync(LoadContext context, CancellationTokenSource stop, StreamClient[] clients, StreamClient[] stalled, List<Task> tasks)
+    {
+        if (context.Stopping) return;
+        context.Stopping = true;
+        await stop.CancelAsync();
+        foreach (StreamClient? c in clients.Concat(stalled)) c?.Close();
+        try
+        {
+            await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(15), CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+            progress.WriteLine("  warning: some clients did not stop within 15 s");
+        }
+    }
+
+    private static async Task<int> StalledClosedAsync(StreamClient[] stalled)
+    {
+        bool[] closed = await Task.WhenAll(stalled.Where(s => s.EverConnected).Select(s => s.DrainFindsClosedAsync(TimeSpan.FromSeconds(3))));
+        return closed.Count(c => c);
+    }
+
+    /// <summary>Window events that never reached a connected client (ids after its last, as ids
+    /// arrive in order) still count in the latency, as arriving now: a lower bound that keeps the
+    /// percentiles honest when a server leaves some clients behind.</summary>
+    private static long RecordMissing(LoadContext context, StreamClient[] clients, long[] due, long windowStart, long windowEnd)
+    {
+        long now = WallClock.Now();
+        long missing = 0;
+        foreach (StreamClient client in clients.Where(c => c.EverConnected))
+        {
+            for (long id = Math.Max(1, client.LastId + 1); id < due.Length && due[id] <= windowEnd; id++)
+            {
+                if (due[id] < windowStart) continue;
+                missing++;
+                client.RecordCensored(id, (now - due[id]) / WallClock.TimestampsPerMicrosecond);
+            }
+        }
+        return missing;
+    }
+
+    /// <summary>Starts <paramref name="batch"/> clients and waits until each has connected or failed.</summary>
+    private async Task<int> ConnectAsync(LoadContext context, StreamClient[] batch, bool stalledClients, List<Task> tasks, CancellationToken ct)
+    {
+        if (batch.Length == 0) return 0;
+        Task allResolved = context.ExpectConnects(batch.Length);
+        for (int i = 0; i < batch.Length; i++)
+        {
+            batch[i] = new StreamClient(context, stalledClients);
+            tasks.Add(batch[i].RunAsync(ct));
+        }
+        try
+        {
+            await allResolved.WaitAsync(TimeSpan.FromSeconds(settings.ConnectTimeoutSeconds), ct);
+        }
+        catch (TimeoutException)
+        {
+            _errors.Add($"{batch.Length - context.Connected - context.Failed} {(stalledClients ? "stalled " : "")}clients neither connected nor failed within {settings.ConnectTimeoutSeconds} s");
+        }
+        return context.Connected;
+    }
+
+    /// <summary>The window opens once every client is in and settled (and not before the first
+    /// event is due), and lasts <see cref="RunSettings.Seconds"/> or until the last event is due.</summary>
+    private (long Start, long End) Window(long[]? due, long lastConnect)
+    {
+        long start = lastConnect + WallClock.FromSeconds(settings.SettleSeconds);
+        if (due is { Length: > 1 }) start = Math.Max(start, due[1]);
+        long end = start + WallClock.FromSeconds(settings.Seconds);
+        if (due is { Length: > 1 } && due[^1] < end)
+        {
+            end = due[^1];
+            _errors.Add($"the scenario ends {WallClock.SecondsBetween(start, end):F1} s into the window: make it longer");
+            if (end <= start) end = start + WallClock.FromSeconds(1);
+        }
+        return (start, end);
+    }
+
+    private static long[] DueTimestamps(Schedule schedule, Health health, WallClock clock)
+    {
+        var due = new long[schedule.EventCount + 1];
+        for (int id = 1; id <= schedule.EventCount; id++) due[id] = DueOf(schedule.AtOf(id), health, clock);
+        return due;
+    }
+
+    private static long DueOf(double at, Health health, WallClock clock) =>
+        clock.ToTimestamp(health.StartedAtUtc + TimeSpan.FromSeconds(at / health.Speed));
+
+    private static long LastIdDueBy(long[] due, long end)
+    {
+        long last = 0;
+        for (int id = 1; id < due.Length && due[id] <= end; id++) last = id;
+        return last;
+    }
+
+    private static async Task DelayUntilAsync(long timestamp, CancellationToken ct)
+    {
+        double seconds = WallClock.SecondsBetween(WallClock.Now(), timestamp);
+        if (seconds > 0) await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> done, double maxSeconds, CancellationToken ct)
+    {
+        var elapsed = Stopwatch.StartNew();
+        while (!done() && elapsed.Elapsed.TotalSeconds < maxSeconds) await Task.Delay(50, ct);
+    }
+
+    private async Task<int?> ReadClientsAsync(HealthProbe probe, CancellationToken ct)
+    {
+        try
+        {
+            return (await probe.ReadAsync(ct)).Clients;
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or KeyNotFoundException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            _errors.Add($"/healthz did not answer during the run: {e.Message}");
+            return null;
+        }
+    }
+
+    private RunResult Judge(RunResult result)
+    {
+        if (result.Failed > 0) _errors.Add($"{result.Failed} clients failed to connect");
+        if (result.Gaps > 0) _errors.Add($"{result.Gaps} gaps in event ids");
+        if (result.Duplicates > 0) _errors.Add($"{result.Duplicates} duplicate events");
+        if (result.UnknownIds > 0) _errors.Add($"{result.UnknownIds} events with ids beyond the scenario");
+        if (result.Deliveries == 0) _errors.Add("no events arrived in the window");
+        if (result.Missing > 0) _errors.Add($"{result.Missing} deliveries of window events had not arrived by the end of the drain");
+        if (result.Storm is { NotCaughtUp: > 0 } storm) _errors.Add($"{storm.NotCaughtUp} clients had not caught up after the drop");
+        return result with { Ok = _errors.Count == 0, Errors = [.. _errors] };
+    }
+}

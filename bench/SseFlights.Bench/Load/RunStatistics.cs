@@ -1,0 +1,68 @@
+using SseFlights.Bench.Report;
+using SseFlights.Bench.Scenario;
+using SseFlights.Bench.Target;
+
+namespace SseFlights.Bench.Load;
+
+/// <summary>Turns a run's raw readings (/proc samples, clients' counters) into the result's
+/// server, bench and storm sections.</summary>
+internal static class RunStatistics
+{
+    public static ServerStats? Server(
+        int? pid, ProcSample? idle, ProcSample? atStart, ProcSample? atEnd, (int Threads, long RssKiB) peaks,
+        int streams, long deliveries, double windowSeconds, int? serverClients)
+    {
+        if (pid is null || idle is null || atStart is null || atEnd is null) return null;
+        double cpu = atEnd.CpuSeconds - atStart.CpuSeconds;
+        return new ServerStats(
+            pid.Value,
+            idle.RssKiB,
+            atStart.RssKiB,
+            Math.Max(peaks.RssKiB, atEnd.RssKiB),
+            streams == 0 ? 0 : Math.Round((atStart.RssKiB - idle.RssKiB) / (double)streams, 2),
+            idle.Threads,
+            atStart.Threads,
+            Math.Max(peaks.Threads, atEnd.Threads),
+            Math.Round(cpu, 3),
+            Math.Round(100 * cpu / windowSeconds, 1),
+            deliveries == 0 ? null : Math.Round(cpu / (deliveries / 1e6), 3),
+            serverClients);
+    }
+
+    public static BenchStats Bench(ProcSample? atStart, ProcSample? atEnd, double windowSeconds)
+    {
+        double cpu = atStart is null || atEnd is null ? 0 : atEnd.CpuSeconds - atStart.CpuSeconds;
+        return new BenchStats(Math.Round(cpu, 3), Math.Round(100 * cpu / windowSeconds, 1), atEnd?.Threads ?? 0);
+    }
+
+    public static StormStats Storm(Drop drop, StreamClient[] clients, long dropTimestamp)
+    {
+        StreamClient[] open = clients.Where(c => c.EverConnected).ToArray();
+        double[] catchUpMs = open.Where(c => c.CaughtUpAt != 0)
+            .Select(c => WallClock.SecondsBetween(dropTimestamp, c.CaughtUpAt) * 1000)
+            .Order()
+            .ToArray();
+        int notCaughtUp = open.Length - catchUpMs.Length;
+        return new StormStats(
+            drop.At,
+            open.Count(c => c.CutByDrop),
+            catchUpMs.Length,
+            notCaughtUp,
+            Rank(catchUpMs, 0.50),
+            Rank(catchUpMs, 0.99),
+            catchUpMs.Length == 0 ? null : Math.Round(catchUpMs[^1], 1),
+            notCaughtUp == 0 && catchUpMs.Length > 0 ? Math.Round(catchUpMs[^1] / 1000, 3) : null);
+
+        static double? Rank(double[] sorted, double fraction) =>
+            sorted.Length == 0 ? null : Math.Round(sorted[Math.Max(0, (int)Math.Ceiling(fraction * sorted.Length) - 1)], 1);
+    }
+
+    /// <summary>The <paramref name="count"/> window events with the highest latency at any client.</summary>
+    public static IReadOnlyList<SlowEvent> Slowest(long[] worstByEvent, Schedule schedule, int count) =>
+        Enumerable.Range(1, Math.Max(0, worstByEvent.Length - 1))
+            .Where(id => worstByEvent[id] > 0)
+            .OrderByDescending(id => worstByEvent[id])
+            .Take(count)
+            .Select(id => new SlowEvent(id, schedule.AtOf(id), Math.Round(worstByEvent[id] / 1000.0, 1)))
+            .ToList();
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+
+namespace SseFlights.Bench.Report;
+
+/// <summary>Renders RESULTS.md: targets first, then one table per mode (median, min–max over the
+/// repetitions), then SseFlights' ratios to each peer.</summary>
+internal static class MarkdownReport
+{
+    private static readonly (string Metric, string Header)[] LatencyColumns =
+    [
+        (Metrics.P50, "p50 ms"), (Metrics.P99, "p99 ms"), (Metrics.P999, "p99.9 ms"), (Metrics.Max, "max ms"),
+    ];
+
+    private static readonly (string Metric, string Header)[] CostColumns =
+    [
+        (Metrics.DeliveriesPerSecond, "deliveries/s"), (Metrics.ConnectSeconds, "connect all s"),
+        (Metrics.RssPerStream, "RSS KiB/stream"), (Metrics.CpuPerMillion, "CPU s / M deliveries"),
+        (Metrics.ThreadsIdle, "threads idle"), (Metrics.ThreadsPeak, "threads peak"), (Metrics.BenchCpuPercent, "bench CPU %"),
+    ];
+
+    private static readonly (string Metric, string Header)[] StormColumns =
+    [
+        (Metrics.CatchUpP99, "catch-up p99 ms"), (Metrics.CatchUpMax, "all caught up ms"),
+    ];
+
+    private static readonly (string Metric, string Header)[] StalledColumns =
+    [
+        (Metrics.StalledClosed, "stalled closed by server"),
+    ];
+
+    private static readonly Dictionary<string, string> Titles = new()
+    {
+        ["steady"] = "Steady load: 10 events/s",
+        ["throughput"] = "Throughput: events as fast as the scenario allows",
+        ["stalled-baseline"] = "Stalled-run baseline: the stall scenario with no stalled client",
+        ["stalled"] = "Stalled clients among healthy ones (latency of the healthy ones)",
+        ["storm"] = "Reconnect storm: every stream cut by a drop",
+    };
+
+    public static string Render(ReportDocument report, string rawSource)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# SseFlights benchmark results");
+        md.AppendLine();
+        md.AppendLine(Inv($"Generated {report.GeneratedAtUtc:yyyy-MM-dd HH:mm} UTC by `bench/run.sh` on {report.Machine}{(report.Commit is null ? "" : $", commit `{report.Commit}`")}; raw runs: `{rawSource}`."));
+        md.AppendLine("Each cell is the median over its repetitions, with min–max in brackets. Latency is measured from each event's scheduled time (`startedAt` + `at` / `speed`) to its arrival at each client; see `bench/README.md` for every number's meaning.");
+        md.AppendLine();
+        md.AppendLine("## Targets (SseFlights)");
+        md.AppendLine();
+        md.AppendLine("| target | measured (median) | met |");
+        md.AppendLine("| --- | --- | --- |");
+        foreach (TargetCheck t in report.Targets)
+        {
+            md.AppendLine($"| {t.Target} | {t.Measured} | {(t.Pass switch { true => "yes", false => "**no**", null => "–" })} |");
+        }
+        md.AppendLine();
+        md.AppendLine("![p99 latency against N](p99-latency.svg)");
+        md.AppendLine();
+
+        foreach (IGrouping<string, Cell> mode in report.Cells.GroupBy(c => c.Mode).OrderBy(g => ResultsAggregator.ModeOrder(g.Key)))
+        {
+            md.AppendLine($"## {Titles.GetValueOrDefault(mode.Key, mode.Key)}");
+            md.AppendLine();
+            (string Metric, string Header)[] columns = [.. LatencyColumns, .. CostColumns, .. Extra(mode.Key)];
+            md.AppendLine("| N | server | runs ok | failed | gaps | missing | " + string.Join(" | ", columns.Select(c => c.Header)) + " |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- | " + string.Join(" | ", columns.Select(_ => "---")) + " |");
+            foreach (Cell c in mode)
+            {
+                string n = c.Clients.ToString("N0", CultureInfo.InvariantCulture) + (c.Stalled > 0 ? Inv($" + {c.Stalled} stalled") : "");
+                md.Append(Inv($"| {n} | {c.Server} | {c.OkRuns}/{c.Runs} | {c.Failed} | {c.Gaps} | {c.Missing} | "));
+                md.AppendLine(string.Join(" | ", columns.Select(col => Format(c, col.Metric))) + " |");
+            }
+            md.AppendLine();
+            RenderRatios(md, report.Ratios.Where(r => r.Mode == mode.Key).ToList());
+            List<string> errors = mode.SelectMany(c => c.Errors.Select(e => $"{c.Server} N={c.Clients}: {e}")).ToList();
+            if (errors.Count > 0)
+            {
+                md.AppendLine("Problems seen in these runs:");
+                md.AppendLine();
+                foreach (string e in errors) md.AppendLine($"- {e}");
+                md.AppendLine();
+            }
+        }
+        return md.ToString();
+    }
+
+    /// <summary>One row per N and peer, one column per metric: SseFlights' median over the peer's.</summary>
+    private static void RenderRatios(StringBuilder md, List<Ratio> ratios)
+    {
+        if (ratios.Count == 0) return;
+        string[] metrics = ratios.Select(r => r.Metric).Distinct().ToArray();
+        md.AppendLine("SseFlights ÷ peer, medians (below 1 is better, except deliveries/s):");
+        md.AppendLine();
+        md.AppendLine("| N | SseFlights ÷ | " + string.Join(" | ", metrics.Select(Header)) + " |");
+        md.AppendLine("| --- | --- | " + string.Join(" | ", metrics.Select(_ => "---")) + " |");
+        foreach (IGrouping<int, Ratio> n in ratios.GroupBy(r => r.Clients))
+        {
+            string count = n.Key.ToString("N0", CultureInfo.InvariantCulture);
+            md.AppendLine($"| {count} | Node | " + string.Join(" | ", metrics.Select(m => Number(n.FirstOrDefault(r => r.Metric == m)?.OverNode))) + " |");
+            md.AppendLine($"| {count} | Kestrel | " + string.Join(" | ", metrics.Select(m => Number(n.FirstOrDefault(r => r.Metric == m)?.OverKestrel))) + " |");
+        }
+        md.AppendLine();
+    }
+
+    private static string Header(string metric) =>
+        LatencyColumns.Concat(CostColumns).Concat(StormColumns).FirstOrDefault(c => c.Metric == metric).Header ?? metric;
+
+    private static (string, string)[] Extra(string mode) => mode switch
+    {
+        "storm" => StormColumns,
+        "stalled" => StalledColumns,
+        _ => [],
+    };
+
+    private static string Format(Cell cell, string metric)
+    {
+        if (!cell.Metrics.TryGetValue(metric, out Stat? s)) return "–";
+        if (s.Count == 1) return Number(s.Median);
+        return $"{Number(s.Median)} ({Number(s.Min)}–{Number(s.Max)})";
+    }
+
+    private static string Number(double? value) => value switch
+    {
+        null => "–",
+        { } v when double.IsInfinity(v) => "not all",
+        >= 1000 => value.Value.ToString("N0", CultureInfo.InvariantCulture),
+        >= 10 => value.Value.ToString("0.#", CultureInfo.InvariantCulture),
+        _ => value.Value.ToString("0.##", CultureInfo.InvariantCulture),
+    };
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,46 @@
+namespace SseFlights.Bench.Report;
+
+/// <summary>The per-run numbers the report aggregates, by name (the names are the keys of
+/// <see cref="Cell.Metrics"/>). A run that lacks a number (no server PID, no storm) is skipped for it.</summary>
+internal static class Metrics
+{
+    public const string P50 = "p50Ms";
+    public const string P99 = "p99Ms";
+    public const string P999 = "p999Ms";
+    public const string Max = "maxMs";
+    public const string DeliveriesPerSecond = "deliveriesPerSecond";
+    public const string ConnectSeconds = "connectSeconds";
+    public const string RssPerStream = "rssPerStreamKiB";
+    public const string RssIdle = "rssIdleKiB";
+    public const string RssConnected = "rssConnectedKiB";
+    public const string CpuPerMillion = "cpuSecondsPerMillionDeliveries";
+    public const string CpuPercent = "serverCpuPercent";
+    public const string ThreadsIdle = "threadsIdle";
+    public const string ThreadsPeak = "threadsPeak";
+    public const string BenchCpuPercent = "benchCpuPercent";
+    public const string CatchUpP99 = "catchUpP99Ms";
+    public const string CatchUpMax = "catchUpMaxMs";
+    public const string StalledClosed = "stalledClosedByServer";
+
+    public static IEnumerable<(string Name, double? Value)> Of(RunResult r)
+    {
+        yield return (P50, r.Latency.P50Ms);
+        yield return (P99, r.Latency.P99Ms);
+        yield return (P999, r.Latency.P999Ms);
+        yield return (Max, r.Latency.MaxMs);
+        yield return (DeliveriesPerSecond, r.Connected > 0 ? r.DeliveriesPerSecond : null);
+        yield return (ConnectSeconds, r.Connected > 0 ? r.ConnectSeconds : null);
+        yield return (RssPerStream, r.ServerStats?.RssPerStreamKiB);
+        yield return (RssIdle, r.ServerStats?.RssIdleKiB);
+        yield return (RssConnected, r.ServerStats?.RssConnectedKiB);
+        yield return (CpuPerMillion, r.ServerStats?.CpuSecondsPerMillionDeliveries);
+        yield return (CpuPercent, r.ServerStats?.CpuPercent);
+        yield return (ThreadsIdle, r.ServerStats?.ThreadsIdle);
+        yield return (ThreadsPeak, r.ServerStats?.ThreadsPeak);
+        yield return (BenchCpuPercent, r.Connected > 0 ? r.Bench.CpuPercent : null);
+        yield return (CatchUpP99, r.Storm?.CatchUpP99Ms);
+        // A storm run where someone never caught up has no "all caught up" time: count it as the timeout.
+        yield return (CatchUpMax, r.Storm is { } s ? s.AllCaughtUpSeconds * 1000 ?? double.PositiveInfinity : null);
+        yield return (StalledClosed, r.StalledClients?.ClosedByServer);
+    }
+}

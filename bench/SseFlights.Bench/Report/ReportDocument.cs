@@ -1,0 +1,35 @@
+namespace SseFlights.Bench.Report;
+
+/// <summary>The aggregated results (results.json): one cell per mode × N × server, with the median
+/// and range of each metric over its repetitions, the ratios between servers, and the targets.</summary>
+internal sealed record ReportDocument(
+    DateTime GeneratedAtUtc,
+    string Machine,
+    string? Commit,
+    IReadOnlyList<Cell> Cells,
+    IReadOnlyList<Ratio> Ratios,
+    IReadOnlyList<TargetCheck> Targets);
+
+/// <summary>All runs of one server in one mode at one N.</summary>
+internal sealed record Cell(
+    string Mode,
+    int Clients,
+    int Stalled,
+    string Server,
+    int Runs,
+    int OkRuns,
+    long Gaps,
+    long Duplicates,
+    long Failed,
+    long Missing,
+    IReadOnlyDictionary<string, Stat> Metrics,
+    IReadOnlyList<string> Errors);
+
+/// <summary>Median, minimum and maximum of one metric over a cell's runs.</summary>
+internal sealed record Stat(double Median, double Min, double Max, int Count);
+
+/// <summary>SseFlights' median divided by a peer's, for one metric of one mode and N.</summary>
+internal sealed record Ratio(string Mode, int Clients, string Metric, double? OverNode, double? OverKestrel);
+
+/// <summary>One target of the issue, checked against SseFlights' medians (null pass: not measured).</summary>
+internal sealed record TargetCheck(string Target, string Measured, bool? Pass);

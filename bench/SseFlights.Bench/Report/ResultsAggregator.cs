@@ -1,0 +1,85 @@
+namespace SseFlights.Bench.Report;
+
+/// <summary>Groups run results into cells (mode × N × server), takes medians and ranges, computes
+/// SseFlights' ratios to each peer, and checks the targets.</summary>
+internal static class ResultsAggregator
+{
+    public const string Us = "sseflights";
+    public const string Node = "node";
+    public const string Kestrel = "kestrel";
+
+    private static readonly string[] RatioMetrics =
+        [Metrics.P50, Metrics.P99, Metrics.P999, Metrics.DeliveriesPerSecond, Metrics.ConnectSeconds, Metrics.RssPerStream, Metrics.CpuPerMillion, Metrics.ThreadsPeak, Metrics.CatchUpMax];
+
+    public static ReportDocument Aggregate(IReadOnlyList<RunResult> runs, string machine, string? commit)
+    {
+        List<Cell> cells = runs
+            .GroupBy(r => (r.Mode, r.Clients, r.Stalled, r.Server))
+            .Select(g => ToCell(g.Key.Mode, g.Key.Clients, g.Key.Stalled, g.Key.Server, [.. g]))
+            .OrderBy(c => ModeOrder(c.Mode)).ThenBy(c => c.Clients).ThenBy(c => ServerOrder(c.Server))
+            .ToList();
+        List<Ratio> ratios = cells
+            .Where(c => c.Server == Us)
+            .SelectMany(c => RatioMetrics.Select(m => new Ratio(
+                c.Mode, c.Clients, m,
+                Divide(c, Find(cells, c.Mode, c.Clients, Node), m),
+                Divide(c, Find(cells, c.Mode, c.Clients, Kestrel), m))))
+            .Where(r => r.OverNode is not null || r.OverKestrel is not null)
+            .ToList();
+        return new ReportDocument(DateTime.UtcNow, machine, commit, cells, ratios, TargetChecks.Evaluate(cells));
+    }
+
+    public static Cell? Find(IEnumerable<Cell> cells, string mode, int clients, string server) =>
+        cells.FirstOrDefault(c => c.Mode == mode && c.Clients == clients && c.Server == server);
+
+    public static double? Median(Cell? cell, string metric) =>
+        cell is not null && cell.Metrics.TryGetValue(metric, out Stat? s) ? s.Median : null;
+
+    public static int ModeOrder(string mode) => mode switch
+    {
+        "steady" => 0,
+        "throughput" => 1,
+        "stalled-baseline" => 2,
+        "stalled" => 3,
+        "storm" => 4,
+        _ => 5,
+    };
+
+    public static int ServerOrder(string server) => server switch
+    {
+        Us => 0,
+        Node => 1,
+        Kestrel => 2,
+        _ => 3,
+    };
+
+    private static Cell ToCell(string mode, int clients, int stalled, string server, RunResult[] runs)
+    {
+        var metrics = new SortedDictionary<string, Stat>(StringComparer.Ordinal);
+        foreach (IGrouping<string, double> metric in runs
+                     .SelectMany(Metrics.Of)
+                     .Where(m => m.Value is not null && !double.IsNaN(m.Value.Value))
+                     .GroupBy(m => m.Name, m => m.Value!.Value))
+        {
+            double[] values = metric.Order().ToArray();
+            metrics[metric.Key] = new Stat(Round(MedianOf(values)), values[0], values[^1], values.Length);
+        }
+        return new Cell(
+            mode, clients, stalled, server, runs.Length, runs.Count(r => r.Ok),
+            runs.Sum(r => r.Gaps), runs.Sum(r => r.Duplicates), runs.Sum(r => (long)r.Failed), runs.Sum(r => r.Missing),
+            metrics, runs.SelectMany(r => r.Errors).Distinct().Take(10).ToList());
+    }
+
+    private static double? Divide(Cell us, Cell? peer, string metric)
+    {
+        double? a = Median(us, metric);
+        double? b = Median(peer, metric);
+        if (a is null || b is null || b == 0 || double.IsInfinity(a.Value) || double.IsInfinity(b.Value)) return null;
+        return Round(a.Value / b.Value);
+    }
+
+    private static double MedianOf(double[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+
+    private static double Round(double value) => double.IsInfinity(value) ? value : Math.Round(value, 3);
+}

@@ -1,0 +1,92 @@
+using SseFlights.Bench.Load;
+
+namespace SseFlights.Bench.Report;
+
+/// <summary>Everything one run measured: one JSON line per run in the raw results.</summary>
+internal sealed record RunResult
+{
+    public required string Server { get; init; }
+    public required string Mode { get; init; }
+    public required int Clients { get; init; }
+    public int Stalled { get; init; }
+    public int Rep { get; init; }
+    public string? Scenario { get; init; }
+    public double Speed { get; init; }
+    public DateTime StartedAtUtc { get; init; }
+
+    /// <summary>All clients connected, no gaps or duplicates, events arrived, nothing went wrong.</summary>
+    public bool Ok { get; init; }
+    public IReadOnlyList<string> Errors { get; init; } = [];
+
+    public int Connected { get; init; }
+    public int Failed { get; init; }
+    /// <summary>From the first connect attempt until the last client had its snapshot.</summary>
+    public double ConnectSeconds { get; init; }
+
+    public double WindowSeconds { get; init; }
+    /// <summary>Event ids due inside the window.</summary>
+    public long EventsInWindow { get; init; }
+    /// <summary>Events that arrived at a client inside the window, over all clients.</summary>
+    public long Deliveries { get; init; }
+    public double DeliveriesPerSecond { get; init; }
+    /// <summary>Deliveries of window events that never arrived (by the end of the drain).</summary>
+    public long Missing { get; init; }
+    /// <summary>Arrival minus due time of every event due inside the window, at every client.</summary>
+    public required LatencySummary Latency { get; init; }
+
+    public long Events { get; init; }
+    /// <summary>Socket reads that returned data, over the whole run (a few per event means small packets).</summary>
+    public long Reads { get; init; }
+    public long Gaps { get; init; }
+    public long Duplicates { get; init; }
+    public long UnknownIds { get; init; }
+    public long EarlyEvents { get; init; }
+    public int Cuts { get; init; }
+    public int Reconnects { get; init; }
+    public int ReconnectFailures { get; init; }
+
+    /// <summary>The window events that reached some client latest: when the slow moments were.</summary>
+    public IReadOnlyList<SlowEvent> SlowestEvents { get; init; } = [];
+
+    public ServerStats? ServerStats { get; init; }
+    public required BenchStats Bench { get; init; }
+    public StormStats? Storm { get; init; }
+    public StalledStats? StalledClients { get; init; }
+}
+
+/// <summary>The server process, from /proc: memory and threads idle (before any client), once all
+/// clients are connected (window start), and at peak during the window; CPU during the window.</summary>
+internal sealed record ServerStats(
+    int Pid,
+    long RssIdleKiB,
+    long RssConnectedKiB,
+    long RssPeakKiB,
+    double RssPerStreamKiB,
+    int ThreadsIdle,
+    int ThreadsConnected,
+    int ThreadsPeak,
+    double CpuSeconds,
+    double CpuPercent,
+    double? CpuSecondsPerMillionDeliveries,
+    int? ClientsReported);
+
+/// <summary>The load generator's own cost during the window (percent of one core).</summary>
+internal sealed record BenchStats(double CpuSeconds, double CpuPercent, int Threads);
+
+/// <summary>The reconnect storm: clients cut by the drop, and how long after the drop's due time
+/// each had its first event after the drop (resumed with Last-Event-ID and caught up).</summary>
+internal sealed record StormStats(
+    double DropAtSeconds,
+    int CutByDrop,
+    int CaughtUp,
+    int NotCaughtUp,
+    double? CatchUpP50Ms,
+    double? CatchUpP99Ms,
+    double? CatchUpMaxMs,
+    double? AllCaughtUpSeconds);
+
+/// <summary>Clients that never read after their snapshot, and how many the server had closed by the end.</summary>
+internal sealed record StalledStats(int Requested, int Connected, int ClosedByServer);
+
+/// <summary>An event id, its scenario time, and its highest latency at any client.</summary>
+internal sealed record SlowEvent(long Id, double At, double MaxMs);

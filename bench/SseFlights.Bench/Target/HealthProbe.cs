@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace SseFlights.Bench.Target;
+
+/// <summary>The fields of /healthz the bench uses: the scenario clock (startedAt, speed) and the server's own counts.</summary>
+internal sealed record Health(DateTime StartedAtUtc, double Speed, long LastEventId, int Clients, bool Closed);
+
+/// <summary>Reads /healthz, waiting for a starting server to answer.</summary>
+internal sealed class HealthProbe(Uri baseUri) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(5) };
+
+    public async Task<Health> ReadAsync(CancellationToken ct)
+    {
+        using HttpResponseMessage response = await _http.GetAsync("/healthz", ct);
+        response.EnsureSuccessStatusCode();
+        await using Stream body = await response.Content.ReadAsStreamAsync(ct);
+        using JsonDocument json = await JsonDocument.ParseAsync(body, cancellationToken: ct);
+        JsonElement root = json.RootElement;
+        return new Health(
+            root.GetProperty("startedAt").GetDateTimeOffset().UtcDateTime,
+            root.GetProperty("speed").GetDouble(),
+            root.GetProperty("lastEventId").GetInt64(),
+            root.GetProperty("clients").GetInt32(),
+            root.GetProperty("closed").GetBoolean());
+    }
+
+    /// <summary>Polls until /healthz answers, <paramref name="timeout"/> passes, or <paramref name="alive"/> says the server died.</summary>
+    public async Task<Health> WaitAsync(TimeSpan timeout, Func<bool> alive, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            if (!alive()) throw new InvalidOperationException("the server exited before /healthz answered (see its log)");
+            try
+            {
+                return await ReadAsync(deadline.Token);
+            }
+            catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException
+                                      || (e is OperationCanceledException && !deadline.IsCancellationRequested))
+            {
+                await Task.Delay(100, deadline.Token);
+            }
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Builds the load generator, the peers and sseflights, runs the benchmark matrix on loopback and
+# writes RESULTS.md, results.json and p99-latency.svg. Every knob is an environment variable
+# (see bench/README.md); a quick end-to-end check:
+#   BENCH_NS="100 500" BENCH_REPS=1 BENCH_SECONDS=5 BENCH_OUT=/tmp/bench bench/run.sh
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+
+ns=${BENCH_NS:-"100 1000 5000 10000"}
+reps=${BENCH_REPS:-3}
+servers=${BENCH_SERVERS:-"sseflights node kestrel"}
+modes=${BENCH_MODES:-"steady throughput stalled storm"}
+window=${BENCH_SECONDS:-30}
+settle=${BENCH_SETTLE:-2}
+concurrency=${BENCH_CONNECT_CONCURRENCY:-500}
+throughput_n=${BENCH_THROUGHPUT_N:-1000}
+throughput_rate=${BENCH_THROUGHPUT_RATE:-2000}
+throughput_speed=${BENCH_THROUGHPUT_SPEED:-10}
+throughput_window=${BENCH_THROUGHPUT_SECONDS:-10}
+stall_n=${BENCH_STALL_N:-1000}
+stalled=${BENCH_STALLED:-50}
+stall_warmup=${BENCH_STALL_WARMUP:-15}
+storm_n=${BENCH_STORM_N:-5000}
+storm_drop_at=${BENCH_STORM_DROP_AT:-25.05}
+run_timeout=${BENCH_RUN_TIMEOUT:-600}
+out=${BENCH_OUT:-$here/results}
+sseflights=${BENCH_SSEFLIGHTS:-$repo/SseFlights/bin/Release/net10.0/sseflights}
+kestrel="$here/peers/kestrel/bin/Release/net10.0/kestrel-peer"
+node_peer="$here/peers/node/server.js"
+bench_dll="$here/SseFlights.Bench/bin/Release/net10.0/sseflights-bench.dll"
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# --- build ----------------------------------------------------------------------------------
+log "building the load generator and the Kestrel peer"
+dotnet build -c Release -nologo -v q "$here/SseFlights.Bench/SseFlights.Bench.csproj" >&2
+dotnet build -c Release -nologo -v q "$here/peers/kestrel/KestrelPeer.csproj" >&2
+if [[ " $servers " == *" sseflights "* && ${BENCH_BUILD_SSEFLIGHTS:-1} == 1 ]]; then
+  log "building sseflights"
+  if ! dotnet build -c Release -nologo -v q "$repo/SseFlights/SseFlights.csproj" >&2; then
+    log "sseflights does not build: running the peers only"
+    servers=${servers//sseflights/}
+  fi
+fi
+if [[ " $servers " == *" sseflights "* && ! -x $sseflights ]]; then
+  log "no sseflights executable at $sseflights: running the peers only"
+  servers=${servers//sseflights/}
+fi
+if [[ " $servers " == *" node "* ]] && ! command -v node >/dev/null; then
+  log "node is not installed: skipping the Node peer"
+  servers=${servers//node/}
+fi
+read -r -a server_list <<<"$servers"
+((${#server_list[@]} > 0)) || { log "no server to run"; exit 1; }
+
+# --- limits ---------------------------------------------------------------------------------
+# Each stream is a file descriptor in the server and one in the generator.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+largest=$stall_n
+for n in $ns $throughput_n $storm_n; do ((n > largest)) && largest=$n; done
+if (($(ulimit -n) < largest + stalled + 1000)); then
+  log "warning: ulimit -n is $(ulimit -n), below the $((largest + stalled + 1000)) the largest run needs"
+fi
+
+# --- scenarios ------------------------------------------------------------------------------
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+raw="$out/raw/$stamp"
+mkdir -p "$raw/logs"
+storm_seconds=$(awk -v d="$storm_drop_at" 'BEGIN { print d + 60 }')
+dotnet "$bench_dll" scenarios --out "$here/scenarios" \
+  --throughput-rate "$throughput_rate" --throughput-speed "$throughput_speed" \
+  --throughput-seconds "$(awk -v w="$throughput_window" 'BEGIN { print w + 20 }')" \
+  --storm-drop-at "$storm_drop_at" --storm-seconds "$storm_seconds"
+cp -r "$here/scenarios" "$raw/scenarios"
+runs="$raw/runs.jsonl"
+: >"$runs"
+
+# --- one run --------------------------------------------------------------------------------
+pidfile="$raw/server.pid"
+stop_leftover_server() {
+  # Only if the bench itself was killed before it could stop the server it started.
+  if [[ -s $pidfile ]]; then
+    local pid
+    pid=$(<"$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      log "stopping leftover server $pid"
+      kill -TERM "$pid" 2>/dev/null || true
+      sleep 3
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+  fi
+}
+trap stop_leftover_server EXIT
+
+run_one() { # server mode n rep args...
+  local server=$1 mode=$2 n=$3 rep=$4
+  shift 4
+  local path
+  case $server in
+    sseflights) path=$sseflights ;;
+    node) path=$node_peer ;;
+    kestrel) path=$kestrel ;;
+  esac
+  timeout -k 15 "$run_timeout" dotnet "$bench_dll" --kind "$server" --server "$path" \
+    --mode "$mode" --clients "$n" --rep "$rep" --connect-concurrency "$concurrency" \
+    --server-log "$raw/logs/$server-$mode-$n-$rep.log" --server-pidfile "$pidfile" --out "$runs" "$@" >/dev/null \
+    || log "run $server $mode N=$n rep $rep did not pass (its result line says why)"
+  stop_leftover_server
+  sleep 2 # let sockets and the CPU settle before the next server
+}
+
+run_cell() { # mode n rep cell-index args...
+  local mode=$1 n=$2 rep=$3 index=$4
+  shift 4
+  # Alternate the servers' order run by run so none always goes first (or last).
+  local count=${#server_list[@]} i
+  for ((i = 0; i < count; i++)); do
+    run_one "${server_list[$(((i + rep + index) % count))]}" "$mode" "$n" "$rep" "$@"
+  done
+}
+
+log "servers: ${server_list[*]}; modes: $modes; N: $ns; reps: $reps; raw results in $raw"
+for ((rep = 1; rep <= reps; rep++)); do
+  index=0
+  for mode in $modes; do
+    case $mode in
+      steady)
+        for n in $ns; do
+          run_cell steady "$n" "$rep" "$index" --scenario "$here/scenarios/steady.json" --seconds "$window" --settle "$settle"
+          index=$((index + 1))
+        done ;;
+      throughput)
+        run_cell throughput "$throughput_n" "$rep" "$index" --scenario "$here/scenarios/throughput.json" \
+          --speed "$throughput_speed" --seconds "$throughput_window" --settle "$settle" --drain 10 ;;
+      stalled)
+        # The same scenario and timing with and without stalled clients; the window opens only after
+        # the stalled clients' socket buffers have had time to fill (see README).
+        run_cell stalled-baseline "$stall_n" "$rep" "$index" --scenario "$here/scenarios/stall.json" \
+          --seconds "$window" --settle "$stall_warmup"
+        index=$((index + 1))
+        run_cell stalled "$stall_n" "$rep" "$index" --scenario "$here/scenarios/stall.json" \
+          --stalled "$stalled" --seconds "$window" --settle "$stall_warmup" ;;
+      storm)
+        run_cell storm "$storm_n" "$rep" "$index" --scenario "$here/scenarios/storm.json" --time-drop \
+          --seconds "$(awk -v d="$storm_drop_at" 'BEGIN { print d + 10 }')" --settle "$settle" ;;
+      *) log "unknown mode $mode" ;;
+    esac
+    index=$((index + 1))
+  done
+done
+
+# --- report ---------------------------------------------------------------------------------
+commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git -C "$repo" status --porcelain 2>/dev/null | head -1) ]] && commit="$commit+changes"
+dotnet "$bench_dll" report --runs "$runs" --out "$out" --commit "$commit" --note "node $(node --version 2>/dev/null || echo absent)"
+log "done: $out/RESULTS.md"

@@ -47,6 +47,18 @@ public class EndpointTests
         Assert.That(info.GetRawText(), Is.EqualTo("{\"name\":\"Morning arrivals\",\"customEvents\":[\"gateChange\",\"announcement\"],\"repeat\":true,\"cycle\":96,\"flights\":6,\"entries\":40}"));
     }
 
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task ApiStats_ReportsTheProcessCountersTheBenchmarkReads()
+    {
+        await using var server = await TestServer.StartAsync(Scenarios.Tutorial);
+        var first = await server.GetJsonAsync("api/stats");
+        var second = await server.GetJsonAsync("api/stats");
+        Assert.That(first.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "allocatedBytes", "gcCollections", "heapBytes", "threadPoolThreads", "clients" }));
+        Assert.That(second.GetProperty("allocatedBytes").GetInt64(), Is.GreaterThanOrEqualTo(first.GetProperty("allocatedBytes").GetInt64()));
+        Assert.That(first.GetProperty("gcCollections").GetArrayLength(), Is.EqualTo(3));
+    }
+
     [TestCase("POST", "events", "GET, OPTIONS")]
     [TestCase("HEAD", "events", "GET, OPTIONS")]
     [TestCase("DELETE", "healthz", "GET, HEAD, OPTIONS")]

@@ -17,11 +17,15 @@ internal sealed record HealthResponse(string Status, int Clients, long LastEvent
 /// <summary>GET /api/scenario: what the page needs to know before it listens (custom event names).</summary>
 internal sealed record ScenarioInfo(string Name, IReadOnlyList<string> CustomEvents, bool Repeat, double? Cycle, int Flights, int Entries);
 
+/// <summary>GET /api/stats: the process's own counters, for benchmarks (bytes allocated per delivery).</summary>
+internal sealed record ProcessStats(long AllocatedBytes, IReadOnlyList<int> GcCollections, long HeapBytes, int ThreadPoolThreads, int Clients);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SnapshotPayload))]
 [JsonSerializable(typeof(FlightsResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(ScenarioInfo))]
+[JsonSerializable(typeof(ProcessStats))]
 internal sealed partial class BoardJsonContext : JsonSerializerContext;
 
 /// <summary>Compact JSON for everything the server says about the board, non-ASCII kept as UTF-8.</summary>
@@ -42,4 +46,6 @@ internal static class BoardJson
     public static byte[] Serialize(HealthResponse value) => JsonSerializer.SerializeToUtf8Bytes(value, Context.HealthResponse);
 
     public static byte[] Serialize(ScenarioInfo value) => JsonSerializer.SerializeToUtf8Bytes(value, Context.ScenarioInfo);
+
+    public static byte[] Serialize(ProcessStats value) => JsonSerializer.SerializeToUtf8Bytes(value, Context.ProcessStats);
 }

@@ -17,6 +17,17 @@ internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, Sc
     public Task ScenarioAsync(HttpListenerContext context, bool headOnly) =>
         Responses.JsonAsync(context.Response, _scenarioInfo, headOnly);
 
+    public Task StatsAsync(HttpListenerContext context, bool headOnly)
+    {
+        var stats = new ProcessStats(
+            GC.GetTotalAllocatedBytes(precise: false),
+            [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)],
+            GC.GetTotalMemory(forceFullCollection: false),
+            ThreadPool.ThreadCount,
+            hub.ClientCount);
+        return Responses.JsonAsync(context.Response, BoardJson.Serialize(stats), headOnly);
+    }
+
     public Task HealthAsync(HttpListenerContext context, bool headOnly)
     {
         var (lastEventId, closed) = hub.Progress();

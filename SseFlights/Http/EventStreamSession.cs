@@ -13,7 +13,8 @@ namespace SseFlights.Http;
 /// </summary>
 internal sealed class EventStreamSession : IEventSubscriber
 {
-    private const int CoalesceLimit = 64 * 1024;
+    /// <summary>A write gathers queued frames up to this size (more when one frame alone is larger).</summary>
+    private const int CoalesceLimit = 8 * 1024;
     private const int Open = 0, Finishing = 1, Cutting = 2;
 
     private readonly ResponseBody _body;
@@ -186,8 +187,8 @@ internal sealed class EventStreamSession : IEventSubscriber
             return false;
         }
 
-        int room = Math.Max(CoalesceLimit, first.Bytes.Length);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ResponseBody.HeaderRoom + room + ResponseBody.TrailerRoom);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ResponseBody.HeaderRoom + Math.Max(CoalesceLimit, first.Bytes.Length) + ResponseBody.TrailerRoom);
+        int room = buffer.Length - ResponseBody.HeaderRoom - ResponseBody.TrailerRoom;
         try
         {
             int length = 0;

@@ -50,6 +50,7 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
             "/api/flights" => api.FlightsAsync(context, head),
             "/api/scenario" => api.ScenarioAsync(context, head),
             "/healthz" => api.HealthAsync(context, head),
+            "/api/stats" => api.StatsAsync(context, head),
             _ => files.HandleAsync(context, path, head),
         };
     }

@@ -79,10 +79,12 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
             ProcSample? atStart = pid is { } p2 ? ProcSample.Read(p2) : null;
             ProcSample? benchAtStart = ProcSample.Read(Environment.ProcessId);
             int? serverClients = await ReadClientsAsync(probe, stop.Token);
+            long? allocatedAtStart = await probe.ReadAllocatedBytesAsync(stop.Token);
             watcher?.ResetPeaks();
             await DelayUntilAsync(windowEnd, stop.Token);
             ProcSample? atEnd = pid is { } p3 ? ProcSample.Read(p3) : null;
             ProcSample? benchAtEnd = ProcSample.Read(Environment.ProcessId);
+            long? allocatedAtEnd = await probe.ReadAllocatedBytesAsync(stop.Token);
             (int Threads, long RssKiB) peaks = watcher?.Peaks ?? default;
 
             long lastWindowId = due is null ? -1 : LastIdDueBy(due, windowEnd);
@@ -133,7 +135,7 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
                 Cuts = clients.Sum(c => c.Cuts),
                 Reconnects = clients.Sum(c => c.Reconnects),
                 ReconnectFailures = clients.Sum(c => c.ReconnectFailures),
-                ServerStats = RunStatistics.Server(pid, idle, atStart, atEnd, peaks, connected + stalledConnected, deliveries, windowSeconds, serverClients),
+                ServerStats = RunStatistics.Server(pid, idle, atStart, atEnd, peaks, connected + stalledConnected, deliveries, windowSeconds, serverClients, allocatedAtEnd - allocatedAtStart),
                 Bench = RunStatistics.Bench(benchAtStart, benchAtEnd, windowSeconds),
                 SlowestEvents = schedule is null ? [] : RunStatistics.Slowest(context.WorstByEvent, schedule, 5),
                 Storm = drop is null ? null : RunStatistics.Storm(drop, clients, context.DropTimestamp),

@@ -10,7 +10,7 @@ internal static class RunStatistics
 {
     public static ServerStats? Server(
         int? pid, ProcSample? idle, ProcSample? atStart, ProcSample? atEnd, (int Threads, long RssKiB) peaks,
-        int streams, long deliveries, double windowSeconds, int? serverClients)
+        int streams, long deliveries, double windowSeconds, int? serverClients, long? allocatedBytes = null)
     {
         if (pid is null || idle is null || atStart is null || atEnd is null) return null;
         double cpu = atEnd.CpuSeconds - atStart.CpuSeconds;
@@ -26,7 +26,8 @@ internal static class RunStatistics
             Math.Round(cpu, 3),
             Math.Round(100 * cpu / windowSeconds, 1),
             deliveries == 0 ? null : Math.Round(cpu / (deliveries / 1e6), 3),
-            serverClients);
+            serverClients,
+            deliveries == 0 || allocatedBytes is null ? null : Math.Round(allocatedBytes.Value / (double)deliveries, 2));
     }
 
     public static BenchStats Bench(ProcSample? atStart, ProcSample? atEnd, double windowSeconds)

@@ -15,7 +15,7 @@ internal static class MarkdownReport
     private static readonly (string Metric, string Header)[] CostColumns =
     [
         (Metrics.DeliveriesPerSecond, "deliveries/s"), (Metrics.ConnectSeconds, "connect all s"),
-        (Metrics.RssPerStream, "RSS KiB/stream"), (Metrics.CpuPerMillion, "CPU s / M deliveries"),
+        (Metrics.RssPerStream, "RSS KiB/stream"), (Metrics.CpuPerMillion, "CPU s / M deliveries"), (Metrics.AllocatedPerDelivery, "bytes alloc / delivery"),
         (Metrics.ThreadsIdle, "threads idle"), (Metrics.ThreadsPeak, "threads peak"), (Metrics.BenchCpuPercent, "bench CPU %"),
     ];
 

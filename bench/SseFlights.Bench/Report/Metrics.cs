@@ -14,6 +14,7 @@ internal static class Metrics
     public const string RssIdle = "rssIdleKiB";
     public const string RssConnected = "rssConnectedKiB";
     public const string CpuPerMillion = "cpuSecondsPerMillionDeliveries";
+    public const string AllocatedPerDelivery = "allocatedBytesPerDelivery";
     public const string CpuPercent = "serverCpuPercent";
     public const string ThreadsIdle = "threadsIdle";
     public const string ThreadsPeak = "threadsPeak";
@@ -34,6 +35,7 @@ internal static class Metrics
         yield return (RssIdle, r.ServerStats?.RssIdleKiB);
         yield return (RssConnected, r.ServerStats?.RssConnectedKiB);
         yield return (CpuPerMillion, r.ServerStats?.CpuSecondsPerMillionDeliveries);
+        yield return (AllocatedPerDelivery, r.ServerStats?.AllocatedBytesPerDelivery);
         yield return (CpuPercent, r.ServerStats?.CpuPercent);
         yield return (ThreadsIdle, r.ServerStats?.ThreadsIdle);
         yield return (ThreadsPeak, r.ServerStats?.ThreadsPeak);

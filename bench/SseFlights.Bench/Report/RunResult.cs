@@ -68,7 +68,8 @@ internal sealed record ServerStats(
     double CpuSeconds,
     double CpuPercent,
     double? CpuSecondsPerMillionDeliveries,
-    int? ClientsReported);
+    int? ClientsReported,
+    double? AllocatedBytesPerDelivery = null);
 
 /// <summary>The load generator's own cost during the window (percent of one core).</summary>
 internal sealed record BenchStats(double CpuSeconds, double CpuPercent, int Threads);

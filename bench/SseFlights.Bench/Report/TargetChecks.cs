@@ -24,6 +24,9 @@ internal static class TargetChecks
         checks.Add(AtLeast($"Throughput N={N(usThroughput)}: deliveries/s ≥ 5× Node's",
             Over(ResultsAggregator.Median(usThroughput, Metrics.DeliveriesPerSecond), ResultsAggregator.Median(nodeThroughput, Metrics.DeliveriesPerSecond)), 5, "×"));
 
+        checks.Add(Below($"Throughput N={N(usThroughput)}: < 10 bytes allocated per delivery",
+            ResultsAggregator.Median(usThroughput, Metrics.AllocatedPerDelivery), 10, "B"));
+
         checks.Add(AtMost("N=10,000: RSS ≤ 20 KiB per idle stream", ResultsAggregator.Median(us10k, Metrics.RssPerStream), 20, "KiB"));
 
         Cell? usStalled = cells.Where(c => c.Mode == "stalled" && c.Server == ResultsAggregator.Us).MaxBy(c => c.Clients);

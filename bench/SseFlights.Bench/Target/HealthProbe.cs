@@ -25,6 +25,22 @@ internal sealed class HealthProbe(Uri baseUri) : IDisposable
             root.GetProperty("closed").GetBoolean());
     }
 
+    /// <summary>Bytes the server has allocated so far, from sseflights' /api/stats; null for servers without it.</summary>
+    public async Task<long?> ReadAllocatedBytesAsync(CancellationToken ct)
+    {
+        try
+        {
+            using HttpResponseMessage response = await _http.GetAsync("/api/stats", ct);
+            if (!response.IsSuccessStatusCode) return null;
+            using JsonDocument json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            return json.RootElement.TryGetProperty("allocatedBytes", out JsonElement bytes) ? bytes.GetInt64() : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Polls until /healthz answers, <paramref name="timeout"/> passes, or <paramref name="alive"/> says the server died.</summary>
     public async Task<Health> WaitAsync(TimeSpan timeout, Func<bool> alive, CancellationToken ct)
     {

@@ -156,4 +156,9 @@ done
 commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -n $(git -C "$repo" status --porcelain 2>/dev/null | head -1) ]] && commit="$commit+changes"
 dotnet "$bench_dll" report --runs "$runs" --out "$out" --commit "$commit" --note "node $(node --version 2>/dev/null || echo absent)"
+# The profile findings and design notes are written by hand; they travel with every report.
+if [[ -f "$here/FINDINGS.md" ]]; then
+  printf '\n' >>"$out/RESULTS.md"
+  cat "$here/FINDINGS.md" >>"$out/RESULTS.md"
+fi
 log "done: $out/RESULTS.md"

@@ -36,6 +36,29 @@ public class CommandLineTests
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task MissingWebRoot_PrintsOneLineAndExits1()
+    {
+        var (code, _, stderr) = await BuiltProgram.RunAsync("--wwwroot", "/nonexistent/www");
+        Assert.That((code, stderr), Is.EqualTo((1, "sseflights: --wwwroot: the folder '/nonexistent/www' does not exist\n")));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task WebRootOption_ServesThatFolderInsteadOfTheBundledPage()
+    {
+        string root = Directory.CreateTempSubdirectory("sseflights-www-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(root, "index.html"), "<!doctype html><title>mine</title>");
+        int port = FreePort.Reserve();
+        await using var program = BuiltProgram.Start("--port", port.ToString(), "--wwwroot", root);
+        await program.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));
+        using var http = new HttpClient();
+        Assert.That(await http.GetStringAsync($"http://localhost:{port}/"), Is.EqualTo("<!doctype html><title>mine</title>"));
+        program.Signal(Sigterm);
+        Assert.That(await program.WaitForExitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(0));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task InvalidScenario_ListsEveryErrorAndExits1()
     {
         string file = Path.Combine(Directory.CreateTempSubdirectory().FullName, "bad.json");

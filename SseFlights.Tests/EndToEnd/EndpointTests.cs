@@ -49,6 +49,16 @@ public class EndpointTests
 
     [Test]
     [CancelAfter(20_000)]
+    public async Task RetryOption_IsTheFirstFrameOfEveryStream()
+    {
+        await using var server = await TestServer.StartAsync(Scenarios.Tutorial, configure: o => o with { RetryMilliseconds = 1234 });
+        await using var client = await SseConnection.OpenAsync(server.Http);
+        await client.NextAsync();
+        Assert.That(client.RawText, Does.StartWith("retry: 1234\n\nevent: snapshot\n"));
+    }
+
+    [Test]
+    [CancelAfter(20_000)]
     public async Task ApiStats_ReportsTheProcessCountersTheBenchmarkReads()
     {
         await using var server = await TestServer.StartAsync(Scenarios.Tutorial);

@@ -26,10 +26,19 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             int port = FreePort.Reserve();
             var program = BuiltProgram.Start([.. options, "--port", port.ToString(), "--scenario", file]);
-            await program.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));
-            if (program.Stdout.Contains("SseFlights is live", StringComparison.Ordinal))
+            try
             {
-                return new ServerProcess(program, port);
+                await program.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));
+                if (program.Stdout.Contains("SseFlights is live", StringComparison.Ordinal))
+                {
+                    return new ServerProcess(program, port);
+                }
+            }
+            catch
+            {
+                // Never leave a server running behind a failed start.
+                await program.DisposeAsync();
+                throw;
             }
 
             await program.DisposeAsync();

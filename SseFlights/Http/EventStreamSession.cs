@@ -125,6 +125,10 @@ internal sealed class EventStreamSession : IEventSubscriber
         try
         {
             await WriteOpeningAsync(retryFrame, opening).ConfigureAwait(false);
+
+            // The async state machine keeps its parameters for the stream's whole life; a resend list
+            // can hold a thousand frames, so let it go once written.
+            opening = [];
             if (endsAfterOpening)
             {
                 _endReason = "the board has closed";

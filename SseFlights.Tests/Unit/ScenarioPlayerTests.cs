@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SseFlights.Broadcast;
 using SseFlights.Scenario;
+using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.Unit;
 
@@ -11,18 +12,19 @@ public class ScenarioPlayerTests
         { "name": "P", {{extra}} "flights": [ { "flight": "A1", "origin": "Rome", "arrival": "10:10", "state": "" } ], "timeline": [ {{timeline}} ] }
         """), "p.json");
 
-    /// <summary>Collects what the hub offers, like a client with an endless queue.</summary>
-    private sealed class Recorder : IEventSubscriber
+    /// <summary>Collects what the hub offers, like a client with an endless queue, stamped with the fake clock's time.</summary>
+    private sealed class Recorder(TimeProvider time) : IEventSubscriber
     {
-        public List<EncodedEvent> Frames { get; } = [];
+        private readonly List<(long Id, TimeSpan At)> _frames = [];
+        private readonly DateTimeOffset _start = time.GetUtcNow();
 
         public long ClientId => 1;
 
         public bool Offer(EncodedEvent frame)
         {
-            lock (Frames)
+            lock (_frames)
             {
-                Frames.Add(frame);
+                _frames.Add((frame.Id, time.GetUtcNow() - _start));
             }
 
             return true;
@@ -34,25 +36,15 @@ public class ScenarioPlayerTests
 
         public void OnTick(long nowTimestamp) { }
 
-        public long[] Ids()
+        public (long Id, TimeSpan At)[] Frames()
         {
-            lock (Frames)
+            lock (_frames)
             {
-                return [.. Frames.Select(f => f.Id)];
+                return [.. _frames];
             }
         }
-    }
 
-    private static async Task<long[]> IdsAfterAsync(Recorder recorder, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (recorder.Ids().Length < count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
-
-        await Task.Delay(50);
-        return recorder.Ids();
+        public long[] Ids() => [.. Frames().Select(f => f.Id)];
     }
 
     [Test]
@@ -61,28 +53,43 @@ public class ScenarioPlayerTests
     {
         var scenario = Scenario(string.Join(",", Enumerable.Range(1, 100).Select(i => $$"""{ "at": {{i}}, "event": "flightStateUpdate", "data": { "flight": "A1", "state": "s{{i}}" } }""")));
         var time = new FakeTimeProvider();
+        var start = time.GetUtcNow();
         var hub = new EventHub(scenario, 1024, 10, Serilog.Core.Logger.None);
-        var recorder = new Recorder();
+        var recorder = new Recorder(time);
         hub.Join(recorder, "0");
-        var player = new ScenarioPlayer(scenario, hub, speed: 4, time, Serilog.Core.Logger.None);
-        using var stop = new CancellationTokenSource();
-        var run = player.RunAsync(stop.Token);
+        var run = new ScenarioPlayer(scenario, hub, speed: 4, time, Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
 
-        // At speed 4, entry n is due at n/4 s. Step in uneven 0.3 s strides for 25 s of scenario.
-        for (int step = 1; step <= 20; step++)
+        // At speed 4, entry n is due at n/4 s. The fake clock only moves when we advance it, so each
+        // offer's stamp says exactly when its entry fired. First uneven 0.3 s strides to 6 s: with
+        // delays summed from late wake-ups the entries would drift out of the stride that reached them.
+        var step = TimeSpan.FromSeconds(0.3);
+        for (int k = 1; k <= 20; k++)
         {
-            time.Advance(TimeSpan.FromSeconds(0.3));
-            int due = (int)Math.Floor(step * 0.3 * 4 + 1e-9);
-            Assert.That(await IdsAfterAsync(recorder, due), Is.EqualTo(Enumerable.Range(1, due).Select(i => (long)i)), $"after {step * 0.3:0.0} s");
+            time.Advance(step);
+            int due = (int)Math.Floor(k * 0.3 * 4 + 1e-9);
+            await Eventually.TrueAsync(() => recorder.Ids().Length >= due, TimeSpan.FromSeconds(10), $"{due} entries after {k} strides");
         }
 
-        // Delays that each overshoot would add up if summed; from absolute offsets, entry 100 is due at
-        // exactly 25 s: not a tick before, and within the timer's millisecond after.
-        time.Advance(TimeSpan.FromSeconds(25 - 6) - TimeSpan.FromTicks(1));
-        Assert.That((await IdsAfterAsync(recorder, 99)).Length, Is.EqualTo(99));
-        time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.That((await IdsAfterAsync(recorder, 100)).Length, Is.EqualTo(100));
+        // Then stop one tick short of each remaining entry's moment, and step onto it: an entry that
+        // fired early would carry the earlier stamp.
+        for (int n = 25; n <= 100; n++)
+        {
+            var dueAt = TimeSpan.FromSeconds(n / 4.0);
+            time.Advance(dueAt - TimeSpan.FromTicks(1) - (time.GetUtcNow() - start));
+            time.Advance(TimeSpan.FromTicks(1));
+            int count = n;
+            await Eventually.TrueAsync(() => recorder.Ids().Length >= count, TimeSpan.FromSeconds(10), $"entry {n}");
+        }
+
         await run;
+        var frames = recorder.Frames();
+        Assert.That(frames.Select(f => f.Id), Is.EqualTo(Enumerable.Range(1, 100).Select(i => (long)i)));
+        foreach (var (id, at) in frames)
+        {
+            // Never before its moment, and in the step that reached it: absolute offsets do not drift.
+            var due = TimeSpan.FromSeconds(id / 4.0);
+            Assert.That(at, Is.GreaterThanOrEqualTo(due).And.LessThan(due + (id <= 24 ? step : TimeSpan.FromMilliseconds(1))), $"entry {id}");
+        }
     }
 
     [Test]
@@ -96,7 +103,7 @@ public class ScenarioPlayerTests
             """);
         var time = new FakeTimeProvider();
         var hub = new EventHub(scenario, 1024, 10, Serilog.Core.Logger.None);
-        var recorder = new Recorder();
+        var recorder = new Recorder(time);
         hub.Join(recorder, "0");
         var run = new ScenarioPlayer(scenario, hub, 1, time, Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(2));

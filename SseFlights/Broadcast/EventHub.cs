@@ -181,7 +181,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
         if (!parsed)
         {
-            return _closed && problem == "not a number"
+            return _closed && problem == JoinPlan.NotANumber
                 ? new(JoinKind.NoContent, [], "the board has closed")
                 : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID is {problem}");
         }

@@ -24,6 +24,9 @@ internal enum JoinKind
 /// <summary>The decision for one new stream, with the frames to send before live events and why.</summary>
 internal sealed record JoinPlan(JoinKind Kind, IReadOnlyList<EncodedEvent> Frames, string Reason)
 {
+    /// <summary>The problem reported for an id that is not a number at all (after the close, such a client gets 204).</summary>
+    public const string NotANumber = "not a number";
+
     /// <summary>True when the frames end with the close event, so the stream ends after them.</summary>
     public bool EndsStream => Frames.Count > 0 && Frames[^1].EndsStream;
 
@@ -42,7 +45,7 @@ internal sealed record JoinPlan(JoinKind Kind, IReadOnlyList<EncodedEvent> Frame
 
         if (raw.Length == 0 || !raw.All(char.IsAsciiDigit))
         {
-            problem = raw.Length > 1 && raw[0] == '-' && raw.Skip(1).All(char.IsAsciiDigit) ? "negative" : "not a number";
+            problem = raw.Length > 1 && raw[0] == '-' && raw.Skip(1).All(char.IsAsciiDigit) ? "negative" : NotANumber;
             return false;
         }
 

@@ -26,23 +26,32 @@ internal sealed class SseFlightsServer(
 
     public void Start()
     {
-        foreach (string prefix in prefixes)
-        {
-            _listener.Prefixes.Add(prefix);
-        }
-
         try
         {
+            foreach (string prefix in prefixes)
+            {
+                _listener.Prefixes.Add(prefix);
+            }
+
             _listener.Start();
         }
-        catch (HttpListenerException ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            int port = new Uri(prefixes[0].Replace("+", "localhost", StringComparison.Ordinal)).Port;
-            string reason = ex.ErrorCode is (int)SocketError.AddressAlreadyInUse or 98 || ex.Message.Contains("in use", StringComparison.OrdinalIgnoreCase)
-                ? $"port {port} is already in use; choose another with --port"
-                : $"cannot listen on port {port}: {ex.Message}";
-            throw new ServerStartException(reason, ex);
+            // Every way the listener can fail to start (a busy port, a refused prefix, a socket error
+            // from several servers binding at once) is one line for the user, never a stack trace.
+            throw new ServerStartException(StartFailure(ex), ex);
         }
+    }
+
+    private string StartFailure(Exception ex)
+    {
+        int port = ListenerPrefixes.PortOf(prefixes[0]);
+        bool inUse = ex is HttpListenerException { ErrorCode: (int)SocketError.AddressAlreadyInUse or 98 }
+            || ex is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
+            || ex.Message.Contains("in use", StringComparison.OrdinalIgnoreCase);
+        return inUse
+            ? $"port {port} is already in use; choose another with --port"
+            : $"cannot listen on port {port}: {ex.Message}";
     }
 
     /// <summary>Serves until <paramref name="cancellationToken"/> is cancelled, then shuts down in order.</summary>

@@ -11,7 +11,7 @@ public class ClockFaultTests
 {
     [Test]
     [CancelAfter(30_000)]
-    public async Task ClockFault_EndsEveryStream_HealthIs503WithTheReason_AndTheRunEndsFailed()
+    public async Task ClockFault_EndsEveryStream_HealthIs503WithTheReason_AndTheRunEndsFailed(CancellationToken cancellationToken)
     {
         var fake = new FakeTimeProvider();
         var time = new FaultingTimeProvider(fake);
@@ -26,33 +26,33 @@ public class ClockFaultTests
         Assert.That((await client.NextAsync())!.Value.EventId, Is.EqualTo("1"));
         Assert.That(await client.NextAsync(), Is.Null, "the stream must end when the clock fails");
 
-        using var health = await server.Http.GetAsync("healthz");
+        using var health = await server.Http.GetAsync("healthz", cancellationToken);
         var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement;
         Assert.That(
             (health.StatusCode, body.GetProperty("status").GetString(), body.GetProperty("reason").GetString(), body.GetProperty("lastEventId").GetInt64()),
             Is.EqualTo((HttpStatusCode.ServiceUnavailable, "failed", "the scenario clock failed: " + FaultingTimeProvider.Fault, 1L)));
 
-        using var late = await server.Http.GetAsync("events");
+        using var late = await server.Http.GetAsync("events", cancellationToken);
         Assert.That(late.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "no new stream on a server whose clock has failed");
         Assert.That(server.Run.IsCompleted, Is.False, "health keeps saying why until the linger has passed");
 
         fake.Advance(SseFlightsServer.FailureLinger);
-        Assert.That(await server.Run, Is.EqualTo(ServerExit.ClockFailed));
+        Assert.That(await server.Run.WaitAsync(cancellationToken), Is.EqualTo(ServerExit.ClockFailed));
     }
 
     [Test]
     [CancelAfter(30_000)]
-    public async Task HealthyServer_HealthHasNoReason_AndAStopEndsTheRunAsStopped()
+    public async Task HealthyServer_HealthHasNoReason_AndAStopEndsTheRunAsStopped(CancellationToken cancellationToken)
     {
         var time = new FakeTimeProvider();
         var server = await TestServer.StartAsync(Scenarios.Tutorial, time);
-        using (var health = await server.Http.GetAsync("healthz"))
+        using (var health = await server.Http.GetAsync("healthz", cancellationToken))
         {
             var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement;
             Assert.That((health.StatusCode, body.GetProperty("status").GetString(), body.TryGetProperty("reason", out _)), Is.EqualTo((HttpStatusCode.OK, "ok", false)));
         }
 
         await server.DisposeAsync();
-        Assert.That(await server.Run, Is.EqualTo(ServerExit.Stopped));
+        Assert.That(await server.Run.WaitAsync(cancellationToken), Is.EqualTo(ServerExit.Stopped));
     }
 }

@@ -11,7 +11,6 @@ namespace SseFlights.Tests.Unit;
 public class ServerStartTests
 {
     [Test]
-    [CancelAfter(10_000)]
     public async Task Start_PortHeldByAnotherSocket_SaysThePortIsInUse()
     {
         using var holder = new TcpListener(IPAddress.Loopback, 0);
@@ -25,7 +24,6 @@ public class ServerStartTests
     }
 
     [Test]
-    [CancelAfter(10_000)]
     public async Task Start_PrefixTheListenerRefuses_IsAStartFailureNotAnUnexpectedException()
     {
         // A host name with a space: HttpListener refuses the prefix when it is added, before Start,

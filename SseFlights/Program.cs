@@ -43,7 +43,7 @@ internal static class Program
             new ApiEndpoints(hub, scenario, player),
             new StaticFileEndpoint(files),
             new CorsPolicy(options.CorsOrigins));
-        return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, player, monitor, log);
+        return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, player, monitor, time, log);
     }
 
     private static async Task<int> RunServerAsync(ServerOptions options, CancellationToken cancellationToken)
@@ -91,7 +91,12 @@ internal static class Program
             lifecycle.Information(
                 "SseFlights is live: open {PageUrl} for the board, stream {StreamUrl}; scenario {Scenario}: {Flights} flights, {Entries} entries, {Length}",
                 url, url + "events", scenario.Name, scenario.Flights.Count, scenario.Timeline.Count, Describe(scenario));
-            await server.RunAsync(stop.Token).ConfigureAwait(false);
+            if (await server.RunAsync(stop.Token).ConfigureAwait(false) == ServerExit.ClockFailed)
+            {
+                lifecycle.Error("Stopped after the scenario clock failed; exiting with {ExitCode}", ExitFailure);
+                return ExitFailure;
+            }
+
             lifecycle.Information("Stopped cleanly");
             return ExitOk;
         }

@@ -21,14 +21,13 @@ public class ShutdownAndLimitsTests
         }
 
         await Eventually.ValueAsync(server.ClientsAsync, n => n == 1000, TimeSpan.FromSeconds(30), "1000 open streams");
-        var stopping = Stopwatch.StartNew();
         server.Program.Signal(15);
-        int code = await server.Program.WaitForExitAsync(TimeSpan.FromSeconds(10));
-        var took = stopping.Elapsed;
+
+        // Ending 1,000 streams is one clean last chunk each; the process must be gone within 2 s.
+        int code = await server.Program.WaitForExitAsync(TimeSpan.FromSeconds(2));
 
         await Eventually.TrueAsync(() => clients.All(c => c.Ended), TimeSpan.FromSeconds(10), "every client to see its stream end");
         Assert.That(code, Is.EqualTo(0));
-        Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(2)));
         Assert.That(clients.Count(c => !c.CleanEnd), Is.EqualTo(0), "every stream must end with the chunked body's last chunk, not a reset");
         Assert.That(server.Program.Stdout, Does.Contain("Stopped cleanly"));
         foreach (var client in clients)

@@ -13,7 +13,7 @@ internal sealed class TestServer : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly SseFlightsServer _server;
-    private readonly Task _run;
+    private readonly Task<ServerExit> _run;
 
     private TestServer(SseFlightsServer server, int port)
     {
@@ -31,6 +31,9 @@ internal sealed class TestServer : IAsyncDisposable
     public HttpClient Http { get; }
 
     public Task? Timeline => _server.Timeline;
+
+    /// <summary>The server's run, which ends with how it stopped.</summary>
+    public Task<ServerExit> Run => _run;
 
     public static Task<TestServer> StartAsync(string scenarioJson, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null) =>
         StartAsync(ScenarioLoader.Parse(Encoding.UTF8.GetBytes(scenarioJson), "test.json"), time, configure, files);

@@ -137,6 +137,23 @@ public class ScenarioLoaderTests
     public void Parse_BadTimelineEntry_HasItsExactMessage(string entry, string expected) =>
         Assert.That(Errors(Minimal(entry, "\n  \"customEvents\": [\"gateChange\"],")), Is.EqualTo(new[] { expected.Replace("s.json:5:", "s.json:6:") }));
 
+    [TestCase("message")]
+    [TestCase("error")]
+    [TestCase("open")]
+    public void Parse_CustomEventWithEventSourcesOwnName_IsRejectedWhereListedAndWhereUsed(string name) =>
+        Assert.That(Errors(Minimal($$"""{ "at": 1, "event": "{{name}}", "data": "x" }""", $"\n  \"customEvents\": [\"{name}\"],")), Is.EqualTo(new[]
+        {
+            $"s.json:3:20: customEvents[0]: '{name}' is one of EventSource's own event names (message, error, open), which a browser would mistake for its own; choose another name",
+            $"s.json:6:16: timeline[0].event: '{name}' is one of EventSource's own event names (message, error, open), which a browser would mistake for its own; choose another name",
+        }));
+
+    [Test]
+    public void Parse_CustomEventNamedLikeABuiltInEvent_IsRejected() =>
+        Assert.That(Errors(Minimal("""{ "at": 1, "action": "drop" }""", "\n  \"customEvents\": [\"flightRemoval\"],")), Is.EqualTo(new[]
+        {
+            "s.json:3:20: customEvents[0]: 'flightRemoval' is a built-in event; list only your own events here",
+        }));
+
     [Test]
     public void Parse_CycleWithoutRepeat_IsAnError() =>
         Assert.That(Errors(Minimal("""{ "at": 1, "action": "drop" }""", "\n  \"cycle\": 10,")), Is.EqualTo(new[]

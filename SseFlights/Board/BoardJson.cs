@@ -12,7 +12,10 @@ internal sealed record SnapshotPayload(IReadOnlyList<Flight> Flights);
 internal sealed record FlightsResponse(long LastEventId, bool Closed, IReadOnlyList<Flight> Flights);
 
 /// <summary>GET /healthz.</summary>
-internal sealed record HealthResponse(string Status, int Clients, long LastEventId, DateTime StartedAt, double Speed, bool Closed);
+internal sealed record HealthResponse(
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason,
+    int Clients, long LastEventId, DateTime StartedAt, double Speed, bool Closed);
 
 /// <summary>GET /api/scenario: what the page needs to know before it listens (custom event names).</summary>
 internal sealed record ScenarioInfo(string Name, IReadOnlyList<string> CustomEvents, bool Repeat, double? Cycle, int Flights, int Entries);

@@ -23,6 +23,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     private long _lastId;
     private bool _closed;
     private bool _stopping;
+    private string? _failure;
     private EncodedEvent? _closeFrame;
     private EncodedEvent? _finalSnapshot;
 
@@ -54,6 +55,18 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         lock (_gate)
         {
             return new FlightsResponse(_lastId, _closed, _board.Copy());
+        }
+    }
+
+    /// <summary>Why the server can no longer serve (the scenario clock failed), or null while it can.</summary>
+    public string? Failure
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _failure;
+            }
         }
     }
 
@@ -137,6 +150,24 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         foreach (var client in Clients())
         {
             client.Finish("the server is shutting down");
+        }
+    }
+
+    /// <summary>
+    /// The scenario clock has failed: no further event will come, so new streams are refused and
+    /// open ones end cleanly (their clients reconnect, to a restarted server, with Last-Event-ID).
+    /// </summary>
+    public void Fail(string reason)
+    {
+        lock (_gate)
+        {
+            _failure ??= reason;
+            _stopping = true;
+        }
+
+        foreach (var client in Clients())
+        {
+            client.Finish(reason);
         }
     }
 

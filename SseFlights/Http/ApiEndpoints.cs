@@ -31,7 +31,11 @@ internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, Sc
     public Task HealthAsync(HttpListenerContext context, bool headOnly)
     {
         var (lastEventId, closed) = hub.Progress();
-        var health = new HealthResponse("ok", hub.ClientCount, lastEventId, player.StartedAt.UtcDateTime, player.Speed, closed);
-        return Responses.JsonAsync(context.Response, BoardJson.Serialize(health), headOnly);
+        string? failure = hub.Failure;
+        var health = new HealthResponse(
+            failure is null ? "ok" : "failed", failure, hub.ClientCount, lastEventId, player.StartedAt.UtcDateTime, player.Speed, closed);
+
+        // A supervisor or load balancer checks the status code, not the body.
+        return Responses.JsonAsync(context.Response, BoardJson.Serialize(health), headOnly, failure is null ? 200 : 503);
     }
 }

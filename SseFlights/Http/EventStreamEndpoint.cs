@@ -21,7 +21,7 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
 
         // The header wins over the query parameter, which exists for polyfills that cannot set headers.
         string? lastEventId = request.Headers["Last-Event-ID"] ?? request.QueryString["lastEventId"];
-        var session = new EventStreamSession(clientId, response, limits, _heartbeat, time, _log);
+        var session = new EventStreamSession(clientId, ResponseBody.Open(response), limits, _heartbeat, time, _log);
         var plan = hub.Join(session, lastEventId);
         switch (plan.Kind)
         {

@@ -33,10 +33,10 @@ internal sealed class EventStreamSession : IEventSubscriber
     private int _released;
     private string _endReason = "the client went away";
 
-    public EventStreamSession(long clientId, HttpListenerResponse response, StreamLimits limits, EncodedEvent heartbeat, TimeProvider time, ILogger log)
+    public EventStreamSession(long clientId, ResponseBody body, StreamLimits limits, EncodedEvent heartbeat, TimeProvider time, ILogger log)
     {
         ClientId = clientId;
-        _body = ResponseBody.Open(response);
+        _body = body;
         _limits = limits;
         _heartbeat = heartbeat;
         _time = time;

@@ -17,6 +17,13 @@ internal static class ListenerPrefixes
         _ => [$"http://{host}:{port}/"],
     };
 
+    /// <summary>The port of a prefix we built ("http://host:port/"), read as text so that even a host the listener refuses still names it.</summary>
+    public static int PortOf(string prefix)
+    {
+        string authority = prefix.TrimEnd('/');
+        return int.TryParse(authority.AsSpan(authority.LastIndexOf(':') + 1), out int port) ? port : 0;
+    }
+
     /// <summary>The address to show people: a name a browser on this machine can open.</summary>
     public static string BaseUrl(string host, int port) =>
         IsAllInterfaces(host) || IsLoopback(host) ? $"http://localhost:{port}/" : $"http://{host}:{port}/";

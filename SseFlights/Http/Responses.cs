@@ -20,10 +20,10 @@ internal static class Responses
         response.Close();
     }
 
-    public static Task JsonAsync(HttpListenerResponse response, byte[] json, bool headOnly = false)
+    public static Task JsonAsync(HttpListenerResponse response, byte[] json, bool headOnly = false, int status = 200)
     {
         response.Headers["Cache-Control"] = "no-store";
-        return SendAsync(response, 200, "application/json; charset=utf-8", json, headOnly);
+        return SendAsync(response, status, "application/json; charset=utf-8", json, headOnly);
     }
 
     /// <summary>An error with a one-line plain-text reason that never includes request data.</summary>

@@ -11,10 +11,13 @@ namespace SseFlights.Http;
 /// shutdown: refuse new streams, end open ones cleanly, wait for them, then stop listening.
 /// </summary>
 internal sealed class SseFlightsServer(
-    IReadOnlyList<string> prefixes, Router router, EventHub hub, ScenarioPlayer player, ClientMonitor monitor, ILogger log)
+    IReadOnlyList<string> prefixes, Router router, EventHub hub, ScenarioPlayer player, ClientMonitor monitor, TimeProvider time, ILogger log)
     : IAsyncDisposable
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>After the clock fails, how long /healthz keeps saying why before the process exits, so a load balancer sees it.</summary>
+    public static readonly TimeSpan FailureLinger = TimeSpan.FromSeconds(3);
 
     private readonly HttpListener _listener = new() { IgnoreWriteExceptions = false };
     private readonly ILogger _log = log.ForContext<SseFlightsServer>();
@@ -26,38 +29,56 @@ internal sealed class SseFlightsServer(
 
     public void Start()
     {
-        foreach (string prefix in prefixes)
-        {
-            _listener.Prefixes.Add(prefix);
-        }
-
         try
         {
+            foreach (string prefix in prefixes)
+            {
+                _listener.Prefixes.Add(prefix);
+            }
+
             _listener.Start();
         }
-        catch (HttpListenerException ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            int port = new Uri(prefixes[0].Replace("+", "localhost", StringComparison.Ordinal)).Port;
-            string reason = ex.ErrorCode is (int)SocketError.AddressAlreadyInUse or 98 || ex.Message.Contains("in use", StringComparison.OrdinalIgnoreCase)
-                ? $"port {port} is already in use; choose another with --port"
-                : $"cannot listen on port {port}: {ex.Message}";
-            throw new ServerStartException(reason, ex);
+            // Every way the listener can fail to start (a busy port, a refused prefix, a socket error
+            // from several servers binding at once) is one line for the user, never a stack trace.
+            throw new ServerStartException(StartFailure(ex), ex);
         }
     }
 
-    /// <summary>Serves until <paramref name="cancellationToken"/> is cancelled, then shuts down in order.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    private string StartFailure(Exception ex)
+    {
+        int port = ListenerPrefixes.PortOf(prefixes[0]);
+        bool inUse = ex is HttpListenerException { ErrorCode: (int)SocketError.AddressAlreadyInUse or 98 }
+            || ex is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
+            || ex.Message.Contains("in use", StringComparison.OrdinalIgnoreCase);
+        return inUse
+            ? $"port {port} is already in use; choose another with --port"
+            : $"cannot listen on port {port}: {ex.Message}";
+    }
+
+    /// <summary>
+    /// Serves until <paramref name="cancellationToken"/> is cancelled, or until the scenario clock
+    /// fails, then shuts down in order. A failed clock is never silent: it is logged, /healthz says
+    /// so, every stream ends, and the result tells the caller to exit non-zero so a supervisor restarts it.
+    /// </summary>
+    public async Task<ServerExit> RunAsync(CancellationToken cancellationToken)
     {
         using var background = new CancellationTokenSource();
-        Timeline = Guard(player.RunAsync(background.Token), "scenario clock");
+        var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Timeline = WatchClockAsync(player.RunAsync(background.Token), stopRequested);
         var ticker = Guard(monitor.RunAsync(background.Token), "client monitor");
         using var accepting = new CancellationTokenSource();
         var acceptLoop = AcceptAsync(accepting.Token);
 
-        var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (cancellationToken.Register(() => stopRequested.TrySetResult()))
         {
             await stopRequested.Task.ConfigureAwait(false);
+        }
+
+        if (hub.Failure is not null)
+        {
+            await Task.Delay(FailureLinger, time, CancellationToken.None).ConfigureAwait(false);
         }
 
         _log.Information("Shutting down: ending {Count} open streams", hub.ClientCount);
@@ -73,6 +94,26 @@ internal sealed class SseFlightsServer(
         await Task.WhenAll(acceptLoop, Timeline, ticker).ConfigureAwait(false);
         _listener.Close();
         await WaitForRequestsAsync(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
+        return hub.Failure is null ? ServerExit.Stopped : ServerExit.ClockFailed;
+    }
+
+    /// <summary>Awaits the scenario clock; if it faults, marks the hub failed (ending every stream) and asks for shutdown.</summary>
+    private async Task WatchClockAsync(Task clock, TaskCompletionSource stopRequested)
+    {
+        try
+        {
+            await clock.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown.
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "The scenario clock failed; ending every stream and stopping so a supervisor can restart the server");
+            hub.Fail($"the scenario clock failed: {ex.Message}");
+            stopRequested.TrySetResult();
+        }
     }
 
     private async Task AcceptAsync(CancellationToken cancellationToken)

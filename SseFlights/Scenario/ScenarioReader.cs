@@ -74,9 +74,8 @@ internal sealed class ScenarioReader(JsonChecks checks)
             string path = $"customEvents[{index++}]";
             string? problem = item.ValueKind != JsonValueKind.String
                 ? $"expected an event name (a string), got {JsonChecks.Describe(item)}"
-                : EventNames.Problem(item.GetString()!);
+                : EventNames.CustomProblem(item.GetString()!);
             string name = item.ValueKind == JsonValueKind.String ? item.GetString()! : "";
-            problem ??= EventNames.BuiltIn.Contains(name) ? $"'{name}' is a built-in event; list only your own events here" : null;
             problem ??= names.Contains(name) ? $"'{name}' is listed twice" : null;
             if (problem is null)
             {

@@ -97,6 +97,12 @@ internal sealed class TimelineReader(JsonChecks checks, IReadOnlyList<string> cu
                 return null;
         }
 
+        if (EventNames.Reserved.Contains(name))
+        {
+            checks.Errors.Add(eventPath, EventNames.CustomProblem(name)!);
+            return null;
+        }
+
         if (!customEvents.Contains(name))
         {
             string? guess = JsonChecks.Closest(name, EventNames.BuiltIn.Concat(customEvents));

@@ -1,0 +1,172 @@
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using SseFlights.Broadcast;
+using SseFlights.Http;
+
+namespace SseFlights.Tests.Unit;
+
+/// <summary>One stream's writer without sockets: a fake body and a fake clock.</summary>
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
+public class EventStreamSessionTests
+{
+    private static readonly byte[] Retry = "retry: 3000\n\n"u8.ToArray();
+    private static readonly EncodedEvent Heartbeat = new(0, "", ": heartbeat\n\n"u8.ToArray());
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly FakeResponseBody _body = new();
+
+    private static EncodedEvent Event(long id, bool ends = false) => new(id, "e", Encoding.UTF8.GetBytes($"event: e\ndata: {id}\nid: {id}\n\n"), ends);
+
+    private EventStreamSession Session(int maxEvents = 8, long maxBytes = 1024) =>
+        new(7, _body, new StreamLimits(maxEvents, maxBytes, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15)), Heartbeat, _time, Serilog.Core.Logger.None);
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task RunAsync_OpensWithRetryAndTheOpeningFramesInOneWrite(CancellationToken cancellationToken)
+    {
+        var session = Session();
+        var run = session.RunAsync(Retry, [Event(1), Event(2)], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+
+        session.Finish("done");
+        await run.WaitAsync(cancellationToken);
+
+        Assert.That(_body.Writes, Is.EqualTo(new[] { "retry: 3000\n\nevent: e\ndata: 1\nid: 1\n\nevent: e\ndata: 2\nid: 2\n\n" }));
+        Assert.That((_body.Ended, _body.WasCut, session.EventsSent, session.EndReason), Is.EqualTo((true, false, 2L, "done")));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task RunAsync_OpeningEndsWithTheClose_EndsCleanlyAfterIt(CancellationToken cancellationToken)
+    {
+        var session = Session();
+
+        await session.RunAsync(Retry, [Event(4, ends: true)], endsAfterOpening: true).WaitAsync(cancellationToken);
+
+        Assert.That((_body.Writes.Count, _body.Ended, session.EndReason), Is.EqualTo((1, true, "the board has closed")));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task Offer_FramesQueuedDuringAWrite_GoOutTogetherInTheNextWrite(CancellationToken cancellationToken)
+    {
+        var session = Session();
+        _body.Hold();
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+
+        Assert.That(session.Offer(Event(1)) && session.Offer(Event(2)) && session.Offer(Event(3)), Is.True);
+        _body.Release();
+        await _body.WhenWritesStarted(2).WaitAsync(cancellationToken);
+        session.Finish("done");
+        await run.WaitAsync(cancellationToken);
+
+        Assert.That(_body.Writes, Is.EqualTo(new[] { "retry: 3000\n\n", "event: e\ndata: 1\nid: 1\n\nevent: e\ndata: 2\nid: 2\n\nevent: e\ndata: 3\nid: 3\n\n" }));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task Offer_CloseFrame_EndsTheStreamCleanlyAfterIt(CancellationToken cancellationToken)
+    {
+        var session = Session();
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+
+        session.Offer(Event(1, ends: true));
+        await run.WaitAsync(cancellationToken);
+
+        Assert.That((_body.Writes[^1], _body.Ended, session.EndReason), Is.EqualTo(("event: e\ndata: 1\nid: 1\n\n", true, "the board has closed")));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task Offer_QueueFullByEvents_RefusesSoTheHubCutsTheClient(CancellationToken cancellationToken)
+    {
+        var session = Session(maxEvents: 2);
+        _body.Hold();
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+
+        Assert.That(new[] { session.Offer(Event(1)), session.Offer(Event(2)), session.Offer(Event(3)) }, Is.EqualTo(new[] { true, true, false }));
+
+        session.Cut("too far behind");
+        await run.WaitAsync(cancellationToken);
+        Assert.That((_body.WasCut, _body.Ended, session.EndReason), Is.EqualTo((true, false, "too far behind")));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task Offer_QueueFullByBytes_RefusesTheFrameThatWouldPassTheLimit(CancellationToken cancellationToken)
+    {
+        var frame = Event(1);
+        var session = Session(maxEvents: 100, maxBytes: frame.Bytes.Length * 2);
+        _body.Hold();
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+
+        Assert.That(new[] { session.Offer(frame), session.Offer(frame), session.Offer(frame) }, Is.EqualTo(new[] { true, true, false }));
+
+        session.Cut("too far behind");
+        await run.WaitAsync(cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task OnTick_IdleForAHeartbeat_SendsOneHeartbeat(CancellationToken cancellationToken)
+    {
+        var session = Session();
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+
+        _time.Advance(TimeSpan.FromSeconds(14.9));
+        session.OnTick(_time.GetTimestamp());
+        Assert.That(_body.Writes, Has.Count.EqualTo(1), "not idle long enough yet");
+
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        session.OnTick(_time.GetTimestamp());
+        await _body.WhenWritesStarted(2).WaitAsync(cancellationToken);
+        session.Finish("done");
+        await run.WaitAsync(cancellationToken);
+
+        Assert.That(_body.Writes, Is.EqualTo(new[] { "retry: 3000\n\n", ": heartbeat\n\n" }));
+        Assert.That(session.EventsSent, Is.EqualTo(0), "a heartbeat is not an event");
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task OnTick_WriteStuckLongerThanTheStallLimit_CutsTheClient(CancellationToken cancellationToken)
+    {
+        var session = Session();
+        _body.Hold();
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+
+        _time.Advance(TimeSpan.FromSeconds(15));
+        session.OnTick(_time.GetTimestamp());
+        Assert.That(_body.WasCut, Is.False, "stuck for exactly the limit is not yet a stall");
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        session.OnTick(_time.GetTimestamp());
+        await run.WaitAsync(cancellationToken);
+
+        Assert.That((_body.WasCut, _body.Ended, session.EndReason), Is.EqualTo((true, false, "a write was stuck")));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task Finish_WritesWhatIsQueuedFirst_ThenEndsCleanly(CancellationToken cancellationToken)
+    {
+        var session = Session();
+        _body.Hold();
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+        session.Offer(Event(1));
+
+        session.Finish("dropped by the scenario");
+        Assert.That(session.Offer(Event(2)), Is.True, "a finishing stream takes no more frames but does not count as behind");
+        _body.Release();
+        await run.WaitAsync(cancellationToken);
+
+        Assert.That(_body.Writes, Is.EqualTo(new[] { "retry: 3000\n\n", "event: e\ndata: 1\nid: 1\n\n" }));
+        Assert.That((_body.Ended, session.EndReason), Is.EqualTo((true, "dropped by the scenario")));
+    }
+}

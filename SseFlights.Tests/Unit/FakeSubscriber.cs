@@ -1,0 +1,41 @@
+using System.Text;
+using SseFlights.Broadcast;
+
+namespace SseFlights.Tests.Unit;
+
+/// <summary>A subscriber that keeps what it is offered, with room for <see cref="Room"/> frames, and remembers how it was ended.</summary>
+internal sealed class FakeSubscriber(long clientId, int room = int.MaxValue) : IEventSubscriber
+{
+    public long ClientId { get; } = clientId;
+
+    public int Room { get; set; } = room;
+
+    public List<EncodedEvent> Frames { get; } = [];
+
+    public string? CutReason { get; private set; }
+
+    public string? FinishReason { get; private set; }
+
+    public IEnumerable<long> Ids => Frames.Select(f => f.Id);
+
+    public string Text => string.Concat(Frames.Select(f => Encoding.UTF8.GetString(f.Bytes)));
+
+    public bool Offer(EncodedEvent frame)
+    {
+        if (Frames.Count >= Room)
+        {
+            return false;
+        }
+
+        Frames.Add(frame);
+        return true;
+    }
+
+    public void Cut(string reason) => CutReason ??= reason;
+
+    public void Finish(string reason) => FinishReason ??= reason;
+
+    public void OnTick(long nowTimestamp)
+    {
+    }
+}

@@ -30,9 +30,9 @@ public class ScenarioPlayerTests
             return true;
         }
 
-        public void Cut(string reason) { }
+        public void Cut(StreamEndReason reason) { }
 
-        public void Finish(string reason) { }
+        public void Finish(StreamEndReason reason) { }
 
         public void OnTick(long nowTimestamp) { }
 

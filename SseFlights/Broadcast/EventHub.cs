@@ -120,7 +120,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         var clients = Clients();
         foreach (var client in clients)
         {
-            client.Finish("dropped by the scenario");
+            client.Finish(StreamEndReason.Drop);
         }
 
         return clients.Length;
@@ -136,7 +136,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
         foreach (var client in Clients())
         {
-            client.Finish("the server is shutting down");
+            client.Finish(StreamEndReason.Shutdown);
         }
     }
 
@@ -173,7 +173,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
     private JoinPlan Plan(string? raw)
     {
-        bool parsed = JoinPlan.TryParseLastEventId(raw, out long id, out string? problem);
+        bool parsed = JoinPlan.TryParseLastEventId(raw, out long id, out LastEventIdProblem problem);
         if (raw is null)
         {
             return _closed ? new(JoinKind.NoContent, [], "the board has closed") : new(JoinKind.Snapshot, [Snapshot()], "new client");
@@ -181,9 +181,9 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
         if (!parsed)
         {
-            return _closed && problem == JoinPlan.NotANumber
+            return _closed && problem == LastEventIdProblem.NotANumber
                 ? new(JoinKind.NoContent, [], "the board has closed")
-                : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID is {problem}");
+                : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID is {problem.Describe()}");
         }
 
         if (id > _lastId)
@@ -233,7 +233,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         foreach (var client in behind ?? [])
         {
             _log.Warning("Client {ClientId} is too far behind at event {EventId}; disconnecting it", client.ClientId, eventId);
-            client.Cut("too far behind");
+            client.Cut(StreamEndReason.Slow);
         }
     }
 }

@@ -57,7 +57,7 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
             hub.Leave(session);
             _log.Information(
                 "Stream {ClientId} closed after {Seconds:0.0}s: {Why}; {Events} events sent",
-                clientId, time.GetElapsedTime(opened).TotalSeconds, session.EndReason, session.EventsSent);
+                clientId, time.GetElapsedTime(opened).TotalSeconds, session.EndReason.Describe(), session.EventsSent);
         }
     }
 }

@@ -31,7 +31,7 @@ internal sealed class EventStreamSession : IEventSubscriber
     private long _writeStarted;
     private int _state = Open;
     private int _released;
-    private string _endReason = "the client went away";
+    private StreamEndReason _endReason = StreamEndReason.Dead;
 
     public EventStreamSession(long clientId, HttpListenerResponse response, StreamLimits limits, EncodedEvent heartbeat, TimeProvider time, ILogger log)
     {
@@ -58,7 +58,7 @@ internal sealed class EventStreamSession : IEventSubscriber
 
     public long EventsSent { get; private set; }
 
-    public string EndReason => _endReason;
+    public StreamEndReason EndReason => _endReason;
 
     public bool Offer(EncodedEvent frame)
     {
@@ -78,7 +78,7 @@ internal sealed class EventStreamSession : IEventSubscriber
         return false;
     }
 
-    public void Cut(string reason)
+    public void Cut(StreamEndReason reason)
     {
         if (Interlocked.Exchange(ref _state, Cutting) == Cutting)
         {
@@ -95,7 +95,7 @@ internal sealed class EventStreamSession : IEventSubscriber
         }
     }
 
-    public void Finish(string reason)
+    public void Finish(StreamEndReason reason)
     {
         if (Interlocked.CompareExchange(ref _state, Finishing, Open) == Open)
         {
@@ -110,7 +110,7 @@ internal sealed class EventStreamSession : IEventSubscriber
         if (started != 0 && now - started > _stallTicks)
         {
             _log.Warning("Client {ClientId} has not accepted a write for {Seconds}s; disconnecting it", ClientId, _limits.WriteStall.TotalSeconds);
-            Cut("a write was stuck");
+            Cut(StreamEndReason.Stalled);
         }
         else if (started == 0 && Volatile.Read(ref _queuedBytes) == 0 && now - Volatile.Read(ref _lastWrite) >= _heartbeatTicks)
         {
@@ -131,7 +131,7 @@ internal sealed class EventStreamSession : IEventSubscriber
             opening = [];
             if (endsAfterOpening)
             {
-                _endReason = "the board has closed";
+                _endReason = StreamEndReason.Closed;
                 clean = true;
                 return;
             }
@@ -141,7 +141,7 @@ internal sealed class EventStreamSession : IEventSubscriber
             {
                 if (await WriteQueuedAsync(reader).ConfigureAwait(false))
                 {
-                    _endReason = "the board has closed";
+                    _endReason = StreamEndReason.Closed;
                     break;
                 }
             }

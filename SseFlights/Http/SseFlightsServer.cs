@@ -66,7 +66,7 @@ internal sealed class SseFlightsServer(
         await WaitForRequestsAsync(DrainTimeout).ConfigureAwait(false);
         foreach (var client in hub.Clients())
         {
-            client.Cut("the server is shutting down");
+            client.Cut(StreamEndReason.Shutdown);
         }
 
         await accepting.CancelAsync().ConfigureAwait(false);

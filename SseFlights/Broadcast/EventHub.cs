@@ -65,8 +65,8 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         }
     }
 
-    /// <summary>Applies a timeline event to the board, gives it the next id, and offers it to every client.</summary>
-    public EncodedEvent Publish(TimelineEntry entry)
+    /// <summary>Applies a timeline event due at timestamp <paramref name="due"/> to the board, gives it the next id, and offers it to every client.</summary>
+    public EncodedEvent Publish(TimelineEntry entry, long due = 0)
     {
         EncodedEvent frame;
         List<IEventSubscriber>? behind;
@@ -77,7 +77,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
                 _board.Apply(entry.Kind, change);
             }
 
-            frame = new EncodedEvent(_lastId + 1, entry.EventName, SseFormatter.FormatEvent(entry.EventName, entry.Data, _lastId + 1), entry.Kind == EntryKind.Close);
+            frame = new EncodedEvent(_lastId + 1, entry.EventName, SseFormatter.FormatEvent(entry.EventName, entry.Data, _lastId + 1), entry.Kind == EntryKind.Close, due);
             if (frame.EndsStream)
             {
                 // The close does not change the board, so the board as of the event before it is also
@@ -95,14 +95,14 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     }
 
     /// <summary>A repeat cycle begins: the board goes back to the scenario's flights and everyone gets a snapshot event.</summary>
-    public EncodedEvent StartCycle()
+    public EncodedEvent StartCycle(long due = 0)
     {
         EncodedEvent frame;
         List<IEventSubscriber>? behind;
         lock (_gate)
         {
             _board.Reset(scenario.Flights);
-            frame = EncodeSnapshot(_lastId + 1);
+            frame = EncodeSnapshot(_lastId + 1) with { Due = due };
             behind = Fanout(frame);
         }
 
@@ -198,7 +198,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
         return _history.TryGetAfter(id, _lastId, out var missed)
             ? new(JoinKind.Resume, missed, $"resumed after {id}")
-            : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID {id} is older than the history holds");
+            : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID {id} is older than the history holds") { HistoryTooShort = true };
     }
 
     /// <summary>A snapshot; after the close, the final one and then the close event, so nobody misses it.</summary>

@@ -37,6 +37,9 @@ internal enum LastEventIdProblem
 /// <summary>The decision for one new stream, with the frames to send before live events and why.</summary>
 internal sealed record JoinPlan(JoinKind Kind, IReadOnlyList<EncodedEvent> Frames, string Reason)
 {
+    /// <summary>A snapshot given because the history no longer holds every event the client missed.</summary>
+    public bool HistoryTooShort { get; init; }
+
     /// <summary>True when the frames end with the close event, so the stream ends after them.</summary>
     public bool EndsStream => Frames.Count > 0 && Frames[^1].EndsStream;
 

@@ -30,11 +30,11 @@ internal sealed class ServerMetrics
     private readonly Counter<long> _historyMisses;
     private readonly Counter<long> _cut;
     private readonly Histogram<double> _latency;
-    private readonly double _secondsPerTick;
+    private readonly double _ticksPerSecond;
 
     public ServerMetrics(Meter meter, TimeProvider time)
     {
-        _secondsPerTick = 1.0 / time.TimestampFrequency;
+        _ticksPerSecond = time.TimestampFrequency;
         // Observed rather than added to, so a tool that attaches later (dotnet-counters) still reads the level.
         meter.CreateObservableUpDownCounter("sseflights.clients", () => Interlocked.Read(ref _clients), "{stream}", "Event streams open now");
         _opened = meter.CreateCounter<long>("sseflights.streams.opened", "{stream}", "Requests for /events, by how they were answered: snapshot, resume, live (200), 204 (closed) or 503 (refused)");
@@ -127,7 +127,7 @@ internal sealed class ServerMetrics
         _written.Add(bytes);
         if (oldestDue != 0)
         {
-            _latency.Record(Math.Max(0, now - oldestDue) * _secondsPerTick);
+            _latency.Record(Math.Max(0, now - oldestDue) / _ticksPerSecond);
         }
     }
 

@@ -43,17 +43,19 @@ internal static class PrometheusText
 
     /// <summary>
     /// The instrument's dotted name in snake case, with its unit spelled out the way Prometheus
-    /// names want it (<c>s</c> → <c>_seconds</c>, <c>By</c> → <c>_bytes</c>) and <c>_total</c> on counters.
+    /// names want it (<c>s</c> → <c>_seconds</c>, <c>By</c> → <c>_bytes</c>, unless the name already
+    /// ends so) and <c>_total</c> on counters.
     /// </summary>
     public static string MetricName(InstrumentState instrument)
     {
         string name = instrument.Name.Replace('.', '_').Replace('-', '_');
-        name += instrument.Unit switch
+        string unit = instrument.Unit switch
         {
             "s" => "_seconds",
             "By" => "_bytes",
             _ => "",
         };
+        name += name.EndsWith(unit, StringComparison.Ordinal) ? "" : unit;
         return instrument.Kind == MetricKind.Counter ? name + "_total" : name;
     }
 

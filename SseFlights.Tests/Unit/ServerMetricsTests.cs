@@ -1,0 +1,64 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Time.Testing;
+using SseFlights.Broadcast;
+using SseFlights.Metrics;
+
+namespace SseFlights.Tests.Unit;
+
+/// <summary>The instruments a monitoring tool sees, as a MeterListener sees them: names, kinds, units, tags.</summary>
+public class ServerMetricsTests
+{
+    [Test]
+    public void Instruments_OnTheSseFlightsMeter_HaveTheDocumentedNamesKindsAndUnits()
+    {
+        using var meter = new Meter(ServerMetrics.MeterName);
+        var seen = new List<string>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter))
+                {
+                    seen.Add($"{instrument.Name} {instrument.GetType().Name.Split('`')[0]} {instrument.Unit}");
+                }
+            },
+        };
+        listener.Start();
+        _ = new ServerMetrics(meter, new FakeTimeProvider());
+
+        Assert.That(meter.Name, Is.EqualTo("SseFlights"));
+        Assert.That(seen, Is.EqualTo(new[]
+        {
+            "sseflights.clients ObservableUpDownCounter {stream}",
+            "sseflights.streams.opened Counter {stream}",
+            "sseflights.events.published Counter {event}",
+            "sseflights.deliveries Counter {event}",
+            "sseflights.written Counter By",
+            "sseflights.resends Counter {event}",
+            "sseflights.history.misses Counter {stream}",
+            "sseflights.clients.cut Counter {stream}",
+            "sseflights.delivery.latency Histogram s",
+        }));
+    }
+
+    [Test]
+    public void StreamEnded_EachReason_CountsUnderItsTag_AndTheCloseIsNoCut()
+    {
+        using var meter = new Meter(ServerMetrics.MeterName);
+        using var registry = new MetricsRegistry(meter);
+        var metrics = new ServerMetrics(meter, new FakeTimeProvider());
+        var live = new JoinPlan(JoinKind.Live, [], "up to date");
+        foreach (var reason in Enum.GetValues<StreamEndReason>())
+        {
+            metrics.StreamOpened(live);
+            metrics.StreamEnded(reason);
+        }
+
+        var cut = registry.Instruments().Single(i => i.Name == "sseflights.clients.cut");
+        Assert.That(cut.Series.Select(s => ($"{s.Tags.Single().Key}={s.Tags.Single().Value}", s.Value)), Is.EqualTo(new[]
+        {
+            ("reason=dead", 1L), ("reason=slow", 1L), ("reason=stalled", 1L), ("reason=drop", 1L), ("reason=shutdown", 1L),
+        }));
+        Assert.That(registry.Instruments().Single(i => i.Name == "sseflights.clients").Series.Single().Value, Is.Zero);
+    }
+}

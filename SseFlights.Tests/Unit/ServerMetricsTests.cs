@@ -61,4 +61,35 @@ public class ServerMetricsTests
         }));
         Assert.That(registry.Instruments().Single(i => i.Name == "sseflights.clients").Series.Single().Value, Is.Zero);
     }
+
+    [Test]
+    public void Recording_WithTheRegistryListening_AllocatesNothing()
+    {
+        using var meter = new Meter(ServerMetrics.MeterName);
+        using var registry = new MetricsRegistry(meter);
+        var time = new FakeTimeProvider();
+        var metrics = new ServerMetrics(meter, time);
+        var resume = new JoinPlan(JoinKind.Resume, [new EncodedEvent(1, "e", [])], "resumed");
+        long due = time.GetTimestamp();
+        void RecordAStreamsLife()
+        {
+            metrics.StreamOpened(resume);
+            metrics.EventPublished();
+            metrics.Written(events: 3, bytes: 120, oldestDue: due, now: due + 1000);
+            metrics.Written(events: 0, bytes: 13, oldestDue: 0, now: due + 2000);
+            metrics.StreamEnded(StreamEndReason.Slow);
+        }
+
+        // The first round creates each tag set's series; after that, nothing may allocate.
+        RecordAStreamsLife();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            RecordAStreamsLife();
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        var deliveries = registry.Instruments().Single(i => i.Name == "sseflights.deliveries");
+        Assert.That(deliveries.Series.Single().Value, Is.EqualTo(30_003), "and every call was counted");
+    }
 }

@@ -20,12 +20,7 @@ public class MetricsTests
     {
         var time = new FakeTimeProvider();
         await using var server = await TestServer.StartAsync(Scenarios.Tutorial, time);
-        var clients = new List<SseConnection>();
-        for (int i = 0; i < 3; i++)
-        {
-            clients.Add(await SseConnection.OpenAsync(server.Http));
-            await clients[^1].NextAsync();
-        }
+        var clients = await server.OpenStreamsAsync(3);
 
         // A write is counted once it has completed, which can be just after the client has read it.
         await WhenAsync(server, "sseflights_deliveries_total", 3);
@@ -123,12 +118,7 @@ public class MetricsTests
     {
         var time = new FakeTimeProvider();
         await using var server = await TestServer.StartAsync(Scenarios.Busy(4, 1.0, dropEvery: 2, start: 1), time, o => o with { HeartbeatSeconds = 3600 });
-        var clients = new List<SseConnection>();
-        for (int i = 0; i < 3; i++)
-        {
-            clients.Add(await SseConnection.OpenAsync(server.Http));
-            await clients[^1].NextAsync();
-        }
+        var clients = await server.OpenStreamsAsync(3);
 
         // Events 1 and 2, then the first drop: all three streams end.
         time.Advance(TimeSpan.FromSeconds(2));
@@ -166,12 +156,7 @@ public class MetricsTests
     public async Task Metrics_VanishedClients_AreCountedAsDead()
     {
         await using var server = await TestServer.StartAsync(Scenarios.Tutorial, configure: o => o with { HeartbeatSeconds = 1 });
-        var clients = new List<SseConnection>();
-        for (int i = 0; i < 2; i++)
-        {
-            clients.Add(await SseConnection.OpenAsync(server.Http));
-            await clients[^1].NextAsync();
-        }
+        var clients = await server.OpenStreamsAsync(2);
 
         foreach (var client in clients)
         {

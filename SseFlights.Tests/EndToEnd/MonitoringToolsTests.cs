@@ -10,12 +10,7 @@ public class MonitoringToolsTests
     public async Task Prometheus_ScrapingTheNode_ReadsThreeClientsBackThroughItsApi()
     {
         await using var server = await TestServer.StartAsync(Scenarios.Busy(5, 1.0, start: 600));
-        var clients = new List<SseConnection>();
-        for (int i = 0; i < 3; i++)
-        {
-            clients.Add(await SseConnection.OpenAsync(server.Http));
-            await clients[^1].NextAsync();
-        }
+        var clients = await server.OpenStreamsAsync(3);
 
         await using var prometheus = await PrometheusProcess.StartAsync(server.Port);
         double? clientsSeen = await Eventually.ValueAsync(

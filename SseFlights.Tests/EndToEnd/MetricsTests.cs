@@ -168,6 +168,17 @@ public class MetricsTests
     }
 
     [Test]
+    [CancelAfter(20_000)]
+    public async Task Metrics_Head_AnswersTheHeadersWithoutABody()
+    {
+        await using var server = await TestServer.StartAsync(Scenarios.Tutorial, new FakeTimeProvider());
+        using var response = await server.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "metrics"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.GetValues("Content-Type").Single(), Is.EqualTo("text/plain; version=0.0.4; charset=utf-8"));
+        Assert.That(await response.Content.ReadAsByteArrayAsync(), Is.Empty);
+    }
+
+    [Test]
     [CancelAfter(30_000)]
     public async Task Promtool_CheckMetrics_AcceptsTheOutputOfABusyServer()
     {

@@ -1,10 +1,12 @@
 using System.CommandLine;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Serilog;
 using SseFlights.Broadcast;
 using SseFlights.Cli;
 using SseFlights.Http;
+using SseFlights.Metrics;
 using SseFlights.Scenario;
 
 namespace SseFlights;
@@ -34,16 +36,21 @@ internal static class Program
     /// <summary>Builds the whole server from validated pieces; the tests build theirs here too.</summary>
     public static SseFlightsServer BuildServer(ServerOptions options, ScenarioDefinition scenario, IFileSource files, TimeProvider time, ILogger log)
     {
+        // One meter per server (tests run several in one process); the registry first, so it sees every instrument.
+        var meter = new Meter(ServerMetrics.MeterName);
+        var registry = new MetricsRegistry(meter);
+        var metrics = new ServerMetrics(meter, time);
         var hub = new EventHub(scenario, options.History, options.MaxClients, log);
-        var player = new ScenarioPlayer(scenario, hub, options.Speed, time, log);
+        var player = new ScenarioPlayer(scenario, hub, options.Speed, time, metrics, log);
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
         var monitor = new ClientMonitor(hub, heartbeat, time);
         var router = new Router(
-            new EventStreamEndpoint(hub, StreamLimits.For(heartbeat), options.RetryMilliseconds, time, log),
+            new EventStreamEndpoint(hub, StreamLimits.For(heartbeat), options.RetryMilliseconds, time, metrics, log),
             new ApiEndpoints(hub, scenario, player),
             new StaticFileEndpoint(files),
-            new CorsPolicy(options.CorsOrigins));
-        return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, player, monitor, time, log);
+            new CorsPolicy(options.CorsOrigins),
+            new MetricsEndpoint(registry));
+        return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, player, monitor, meter, registry, time, log);
     }
 
     private static async Task<int> RunServerAsync(ServerOptions options, CancellationToken cancellationToken)

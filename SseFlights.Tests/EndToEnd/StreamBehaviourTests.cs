@@ -122,17 +122,29 @@ public class StreamBehaviourTests
 
         // Keep a read pending so the heartbeats (which the parser skips) are pulled off the socket.
         var next = client.NextAsync(TimeSpan.FromSeconds(30));
-        for (int beat = 1; beat <= 2; beat++)
-        {
-            time.Advance(TimeSpan.FromMilliseconds(250));
-            time.Advance(TimeSpan.FromMilliseconds(250));
-            time.Advance(TimeSpan.FromMilliseconds(250));
-            time.Advance(TimeSpan.FromMilliseconds(250));
-            int expected = beat;
-            await Eventually.TrueAsync(() => Count(client.RawText, ": heartbeat\n\n") == expected, TimeSpan.FromSeconds(10), $"heartbeat {beat}");
-        }
 
-        time.Advance(TimeSpan.FromSeconds(1));
+        // Step the clock one ticker period (a quarter beat) per probe: the server stamps a write's end
+        // when its continuation runs, which on a loaded machine can be after the client has the bytes,
+        // so the test never assumes where in a step that lands. Each heartbeat needs a full idle beat
+        // after the last write, so 2 s of clock can never give more than 2.
+        var stepped = TimeSpan.Zero;
+        int beats = await Eventually.ValueAsync(
+            () =>
+            {
+                if (stepped < TimeSpan.FromSeconds(2.5))
+                {
+                    time.Advance(TimeSpan.FromMilliseconds(250));
+                    stepped += TimeSpan.FromMilliseconds(250);
+                }
+
+                return Task.FromResult(Count(client.RawText, ": heartbeat\n\n"));
+            },
+            n => n >= 2,
+            TimeSpan.FromSeconds(10),
+            "two heartbeats");
+        Assert.That((beats, stepped >= TimeSpan.FromSeconds(2)), Is.EqualTo((2, true)), "one heartbeat per idle beat, never sooner");
+
+        time.Advance(TimeSpan.FromSeconds(3) - stepped);
         Assert.That((await next)!.Value.EventId, Is.EqualTo("1"), "heartbeats are invisible to the parser and do not disturb events");
     }
 

@@ -67,6 +67,19 @@ internal sealed class TestServer : IAsyncDisposable
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
+    /// <summary>Opens <paramref name="count"/> streams, each read up to its first event, so all are surely open.</summary>
+    public async Task<List<SseConnection>> OpenStreamsAsync(int count)
+    {
+        var streams = new List<SseConnection>();
+        for (int i = 0; i < count; i++)
+        {
+            streams.Add(await SseConnection.OpenAsync(Http));
+            await streams[^1].NextAsync();
+        }
+
+        return streams;
+    }
+
     public async Task<int> ClientsAsync() => (await GetJsonAsync("healthz")).GetProperty("clients").GetInt32();
 
     public async ValueTask DisposeAsync()

@@ -48,17 +48,17 @@ public class EventHistoryTests
         Assert.That(() => history.Add(new EncodedEvent(5, "e", [])), Throws.InvalidOperationException);
     }
 
-    [TestCase("12", true, 12L, null)]
-    [TestCase("0", true, 0L, null)]
-    [TestCase("99999999999999999999", true, long.MaxValue, null)]
-    [TestCase("-3", false, -1L, "negative")]
-    [TestCase("abc", false, -1L, "not a number")]
-    [TestCase("", false, -1L, "not a number")]
-    [TestCase("1e3", false, -1L, "not a number")]
-    [TestCase("٣", false, -1L, "not a number")]
-    public void TryParseLastEventId_AcceptsOnlyPlainDecimalDigits(string raw, bool ok, long id, string? problem)
+    [TestCase("12", true, 12L, "None")]
+    [TestCase("0", true, 0L, "None")]
+    [TestCase("99999999999999999999", true, long.MaxValue, "None")]
+    [TestCase("-3", false, -1L, "Negative")]
+    [TestCase("abc", false, -1L, "NotANumber")]
+    [TestCase("", false, -1L, "NotANumber")]
+    [TestCase("1e3", false, -1L, "NotANumber")]
+    [TestCase("٣", false, -1L, "NotANumber")]
+    public void TryParseLastEventId_AcceptsOnlyPlainDecimalDigits(string raw, bool ok, long id, string problem)
     {
-        Assert.That(JoinPlan.TryParseLastEventId(raw, out long parsed, out string? why), Is.EqualTo(ok));
-        Assert.That((parsed, why), Is.EqualTo((id, problem)));
+        Assert.That(JoinPlan.TryParseLastEventId(raw, out long parsed, out LastEventIdProblem why), Is.EqualTo(ok));
+        Assert.That((parsed, why), Is.EqualTo((id, Enum.Parse<LastEventIdProblem>(problem))));
     }
 }

@@ -141,7 +141,7 @@ public class EventHubTests
 
         hub.Stop();
 
-        Assert.That((hub.Join(new FakeSubscriber(2), null).Kind, open.FinishReason), Is.EqualTo((JoinKind.Refused, "the server is shutting down")));
+        Assert.That((hub.Join(new FakeSubscriber(2), null).Kind, open.FinishReason), Is.EqualTo((JoinKind.Refused, (StreamEndReason?)StreamEndReason.Shutdown)));
     }
 
     [Test]
@@ -192,7 +192,7 @@ public class EventHubTests
 
         Play(hub, 2);
 
-        Assert.That((slow.CutReason, slow.Ids, healthy.Ids), Is.EqualTo(("too far behind", new long[] { 1 }, new long[] { 1, 2 })));
+        Assert.That((slow.CutReason, slow.Ids, healthy.Ids), Is.EqualTo(((StreamEndReason?)StreamEndReason.Slow, new long[] { 1 }, new long[] { 1, 2 })));
     }
 
     [Test]
@@ -206,7 +206,7 @@ public class EventHubTests
 
         Assert.That(hub.DropAll(), Is.EqualTo(2));
 
-        Assert.That((a.FinishReason, b.FinishReason, a.Frames.Count, hub.Progress().LastEventId), Is.EqualTo(("dropped by the scenario", "dropped by the scenario", 0, 0L)));
+        Assert.That((a.FinishReason, b.FinishReason, a.Frames.Count, hub.Progress().LastEventId), Is.EqualTo(((StreamEndReason?)StreamEndReason.Drop, (StreamEndReason?)StreamEndReason.Drop, 0, 0L)));
     }
 
     [Test]
@@ -246,6 +246,6 @@ public class EventHubTests
 
         hub.Fail("the scenario clock failed: boom");
 
-        Assert.That((client.FinishReason, hub.Failure, hub.Join(new FakeSubscriber(2), null).Kind), Is.EqualTo(("the scenario clock failed: boom", "the scenario clock failed: boom", JoinKind.Refused)));
+        Assert.That((client.FinishReason, hub.Failure, hub.Join(new FakeSubscriber(2), null).Kind), Is.EqualTo(((StreamEndReason?)StreamEndReason.Failure, "the scenario clock failed: boom", JoinKind.Refused)));
     }
 }

@@ -1,7 +1,9 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SseFlights.Broadcast;
+using System.Diagnostics.Metrics;
 using SseFlights.Http;
+using SseFlights.Metrics;
 
 namespace SseFlights.Tests.Unit;
 
@@ -14,11 +16,12 @@ public class EventStreamSessionTests
 
     private readonly FakeTimeProvider _time = new();
     private readonly FakeResponseBody _body = new();
+    private readonly Meter _meter = new(ServerMetrics.MeterName);
 
     private static EncodedEvent Event(long id, bool ends = false) => new(id, "e", Encoding.UTF8.GetBytes($"event: e\ndata: {id}\nid: {id}\n\n"), ends);
 
     private EventStreamSession Session(int maxEvents = 8, long maxBytes = 1024) =>
-        new(7, _body, new StreamLimits(maxEvents, maxBytes, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15)), Heartbeat, _time, Serilog.Core.Logger.None);
+        new(7, _body, new StreamLimits(maxEvents, maxBytes, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15)), Heartbeat, _time, new ServerMetrics(_meter, _time), Serilog.Core.Logger.None);
 
     [Test]
     [CancelAfter(5_000)]
@@ -28,11 +31,11 @@ public class EventStreamSessionTests
         var run = session.RunAsync(Retry, [Event(1), Event(2)], endsAfterOpening: false);
         await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
 
-        session.Finish("done");
+        session.Finish(StreamEndReason.Shutdown);
         await run.WaitAsync(cancellationToken);
 
         Assert.That(_body.Writes, Is.EqualTo(new[] { "retry: 3000\n\nevent: e\ndata: 1\nid: 1\n\nevent: e\ndata: 2\nid: 2\n\n" }));
-        Assert.That((_body.Ended, _body.WasCut, session.EventsSent, session.EndReason), Is.EqualTo((true, false, 2L, "done")));
+        Assert.That((_body.Ended, _body.WasCut, session.EventsSent, session.EndReason), Is.EqualTo((true, false, 2L, StreamEndReason.Shutdown)));
     }
 
     [Test]
@@ -43,7 +46,7 @@ public class EventStreamSessionTests
 
         await session.RunAsync(Retry, [Event(4, ends: true)], endsAfterOpening: true).WaitAsync(cancellationToken);
 
-        Assert.That((_body.Writes.Count, _body.Ended, session.EndReason), Is.EqualTo((1, true, "the board has closed")));
+        Assert.That((_body.Writes.Count, _body.Ended, session.EndReason), Is.EqualTo((1, true, StreamEndReason.Closed)));
     }
 
     [Test]
@@ -58,7 +61,7 @@ public class EventStreamSessionTests
         Assert.That(session.Offer(Event(1)) && session.Offer(Event(2)) && session.Offer(Event(3)), Is.True);
         _body.Release();
         await _body.WhenWritesStarted(2).WaitAsync(cancellationToken);
-        session.Finish("done");
+        session.Finish(StreamEndReason.Shutdown);
         await run.WaitAsync(cancellationToken);
 
         Assert.That(_body.Writes, Is.EqualTo(new[] { "retry: 3000\n\n", "event: e\ndata: 1\nid: 1\n\nevent: e\ndata: 2\nid: 2\n\nevent: e\ndata: 3\nid: 3\n\n" }));
@@ -74,7 +77,7 @@ public class EventStreamSessionTests
         session.Offer(Event(1, ends: true));
         await run.WaitAsync(cancellationToken);
 
-        Assert.That((_body.Writes[^1], _body.Ended, session.EndReason), Is.EqualTo(("event: e\ndata: 1\nid: 1\n\n", true, "the board has closed")));
+        Assert.That((_body.Writes[^1], _body.Ended, session.EndReason), Is.EqualTo(("event: e\ndata: 1\nid: 1\n\n", true, StreamEndReason.Closed)));
     }
 
     [Test]
@@ -88,9 +91,9 @@ public class EventStreamSessionTests
 
         Assert.That(new[] { session.Offer(Event(1)), session.Offer(Event(2)), session.Offer(Event(3)) }, Is.EqualTo(new[] { true, true, false }));
 
-        session.Cut("too far behind");
+        session.Cut(StreamEndReason.Slow);
         await run.WaitAsync(cancellationToken);
-        Assert.That((_body.WasCut, _body.Ended, session.EndReason), Is.EqualTo((true, false, "too far behind")));
+        Assert.That((_body.WasCut, _body.Ended, session.EndReason), Is.EqualTo((true, false, StreamEndReason.Slow)));
     }
 
     [Test]
@@ -105,7 +108,7 @@ public class EventStreamSessionTests
 
         Assert.That(new[] { session.Offer(frame), session.Offer(frame), session.Offer(frame) }, Is.EqualTo(new[] { true, true, false }));
 
-        session.Cut("too far behind");
+        session.Cut(StreamEndReason.Slow);
         await run.WaitAsync(cancellationToken);
     }
 
@@ -124,7 +127,7 @@ public class EventStreamSessionTests
         _time.Advance(TimeSpan.FromSeconds(0.1));
         session.OnTick(_time.GetTimestamp());
         await _body.WhenWritesStarted(2).WaitAsync(cancellationToken);
-        session.Finish("done");
+        session.Finish(StreamEndReason.Shutdown);
         await run.WaitAsync(cancellationToken);
 
         Assert.That(_body.Writes, Is.EqualTo(new[] { "retry: 3000\n\n", ": heartbeat\n\n" }));
@@ -148,7 +151,7 @@ public class EventStreamSessionTests
         session.OnTick(_time.GetTimestamp());
         await run.WaitAsync(cancellationToken);
 
-        Assert.That((_body.WasCut, _body.Ended, session.EndReason), Is.EqualTo((true, false, "a write was stuck")));
+        Assert.That((_body.WasCut, _body.Ended, session.EndReason), Is.EqualTo((true, false, StreamEndReason.Stalled)));
     }
 
     [Test]
@@ -161,12 +164,12 @@ public class EventStreamSessionTests
         await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
         session.Offer(Event(1));
 
-        session.Finish("dropped by the scenario");
+        session.Finish(StreamEndReason.Drop);
         Assert.That(session.Offer(Event(2)), Is.True, "a finishing stream takes no more frames but does not count as behind");
         _body.Release();
         await run.WaitAsync(cancellationToken);
 
         Assert.That(_body.Writes, Is.EqualTo(new[] { "retry: 3000\n\n", "event: e\ndata: 1\nid: 1\n\n" }));
-        Assert.That((_body.Ended, session.EndReason), Is.EqualTo((true, "dropped by the scenario")));
+        Assert.That((_body.Ended, session.EndReason), Is.EqualTo((true, StreamEndReason.Drop)));
     }
 }

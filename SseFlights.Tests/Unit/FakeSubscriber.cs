@@ -12,9 +12,9 @@ internal sealed class FakeSubscriber(long clientId, int room = int.MaxValue) : I
 
     public List<EncodedEvent> Frames { get; } = [];
 
-    public string? CutReason { get; private set; }
+    public StreamEndReason? CutReason { get; private set; }
 
-    public string? FinishReason { get; private set; }
+    public StreamEndReason? FinishReason { get; private set; }
 
     public IEnumerable<long> Ids => Frames.Select(f => f.Id);
 
@@ -31,9 +31,9 @@ internal sealed class FakeSubscriber(long clientId, int room = int.MaxValue) : I
         return true;
     }
 
-    public void Cut(string reason) => CutReason ??= reason;
+    public void Cut(StreamEndReason reason) => CutReason ??= reason;
 
-    public void Finish(string reason) => FinishReason ??= reason;
+    public void Finish(StreamEndReason reason) => FinishReason ??= reason;
 
     public void OnTick(long nowTimestamp)
     {

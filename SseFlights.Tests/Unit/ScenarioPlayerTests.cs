@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SseFlights.Broadcast;
+using SseFlights.Metrics;
 using SseFlights.Scenario;
 using SseFlights.Tests.Support;
 
@@ -30,9 +32,9 @@ public class ScenarioPlayerTests
             return true;
         }
 
-        public void Cut(string reason) { }
+        public void Cut(StreamEndReason reason) { }
 
-        public void Finish(string reason) { }
+        public void Finish(StreamEndReason reason) { }
 
         public void OnTick(long nowTimestamp) { }
 
@@ -54,10 +56,11 @@ public class ScenarioPlayerTests
         var scenario = Scenario(string.Join(",", Enumerable.Range(1, 100).Select(i => $$"""{ "at": {{i}}, "event": "flightStateUpdate", "data": { "flight": "A1", "state": "s{{i}}" } }""")));
         var time = new FakeTimeProvider();
         var start = time.GetUtcNow();
+        using var meter = new Meter("ScenarioPlayerTests");
         var hub = new EventHub(scenario, 1024, 10, Serilog.Core.Logger.None);
         var recorder = new Recorder(time);
         hub.Join(recorder, "0");
-        var run = new ScenarioPlayer(scenario, hub, speed: 4, time, Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
+        var run = new ScenarioPlayer(scenario, hub, speed: 4, time, new ServerMetrics(meter, time), Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
 
         // At speed 4, entry n is due at n/4 s. The fake clock only moves when we advance it, so each
         // offer's stamp says exactly when its entry fired. First uneven 0.3 s strides to 6 s: with
@@ -102,10 +105,11 @@ public class ScenarioPlayerTests
             { "at": 2, "event": "flightRemoval", "data": { "flight": "A1" } }
             """);
         var time = new FakeTimeProvider();
+        using var meter = new Meter("ScenarioPlayerTests");
         var hub = new EventHub(scenario, 1024, 10, Serilog.Core.Logger.None);
         var recorder = new Recorder(time);
         hub.Join(recorder, "0");
-        var run = new ScenarioPlayer(scenario, hub, 1, time, Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
+        var run = new ScenarioPlayer(scenario, hub, 1, time, new ServerMetrics(meter, time), Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(2));
         await run;
         Assert.That(recorder.Ids(), Is.EqualTo(new long[] { 1, 2 }));

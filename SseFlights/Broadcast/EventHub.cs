@@ -78,8 +78,8 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         }
     }
 
-    /// <summary>Applies a timeline event to the board, gives it the next id, and offers it to every client.</summary>
-    public EncodedEvent Publish(TimelineEntry entry)
+    /// <summary>Applies a timeline event due at timestamp <paramref name="due"/> to the board, gives it the next id, and offers it to every client.</summary>
+    public EncodedEvent Publish(TimelineEntry entry, long due = 0)
     {
         EncodedEvent frame;
         List<IEventSubscriber>? behind;
@@ -90,7 +90,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
                 _board.Apply(entry.Kind, change);
             }
 
-            frame = new EncodedEvent(_lastId + 1, entry.EventName, SseFormatter.FormatEvent(entry.EventName, entry.Data, _lastId + 1), entry.Kind == EntryKind.Close);
+            frame = new EncodedEvent(_lastId + 1, entry.EventName, SseFormatter.FormatEvent(entry.EventName, entry.Data, _lastId + 1), entry.Kind == EntryKind.Close, due);
             if (frame.EndsStream)
             {
                 // The close does not change the board, so the board as of the event before it is also
@@ -108,14 +108,14 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     }
 
     /// <summary>A repeat cycle begins: the board goes back to the scenario's flights and everyone gets a snapshot event.</summary>
-    public EncodedEvent StartCycle()
+    public EncodedEvent StartCycle(long due = 0)
     {
         EncodedEvent frame;
         List<IEventSubscriber>? behind;
         lock (_gate)
         {
             _board.Reset(scenario.Flights);
-            frame = EncodeSnapshot(_lastId + 1);
+            frame = EncodeSnapshot(_lastId + 1) with { Due = due };
             behind = Fanout(frame);
         }
 
@@ -133,7 +133,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         var clients = Clients();
         foreach (var client in clients)
         {
-            client.Finish("dropped by the scenario");
+            client.Finish(StreamEndReason.Drop);
         }
 
         return clients.Length;
@@ -149,7 +149,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
         foreach (var client in Clients())
         {
-            client.Finish("the server is shutting down");
+            client.Finish(StreamEndReason.Shutdown);
         }
     }
 
@@ -167,7 +167,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
         foreach (var client in Clients())
         {
-            client.Finish(reason);
+            client.Finish(StreamEndReason.Failure);
         }
     }
 
@@ -204,7 +204,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
     private JoinPlan Plan(string? raw)
     {
-        bool parsed = JoinPlan.TryParseLastEventId(raw, out long id, out string? problem);
+        bool parsed = JoinPlan.TryParseLastEventId(raw, out long id, out LastEventIdProblem problem);
         if (raw is null)
         {
             return _closed ? new(JoinKind.NoContent, [], "the board has closed") : new(JoinKind.Snapshot, [Snapshot()], "new client");
@@ -212,9 +212,9 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
         if (!parsed)
         {
-            return _closed && problem == JoinPlan.NotANumber
+            return _closed && problem == LastEventIdProblem.NotANumber
                 ? new(JoinKind.NoContent, [], "the board has closed")
-                : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID is {problem}");
+                : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID is {problem.Describe()}");
         }
 
         if (id > _lastId)
@@ -229,7 +229,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
         return _history.TryGetAfter(id, _lastId, out var missed)
             ? new(JoinKind.Resume, missed, $"resumed after {id}")
-            : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID {id} is older than the history holds");
+            : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID {id} is older than the history holds") { HistoryTooShort = true };
     }
 
     /// <summary>A snapshot; after the close, the final one and then the close event, so nobody misses it.</summary>
@@ -264,7 +264,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         foreach (var client in behind ?? [])
         {
             _log.Warning("Client {ClientId} is too far behind at event {EventId}; disconnecting it", client.ClientId, eventId);
-            client.Cut("too far behind");
+            client.Cut(StreamEndReason.Slow);
         }
     }
 }

@@ -9,10 +9,10 @@ internal interface IEventSubscriber
     bool Offer(EncodedEvent frame);
 
     /// <summary>Ends the stream at once without another byte (a drop, a stalled client, a full queue).</summary>
-    void Cut(string reason);
+    void Cut(StreamEndReason reason);
 
     /// <summary>Ends the stream cleanly once what is queued has been written (a drop, shutdown).</summary>
-    void Finish(string reason);
+    void Finish(StreamEndReason reason);
 
     /// <summary>Called by the shared ticker: send a heartbeat if idle, cut if a write is stuck.</summary>
     void OnTick(long nowTimestamp);

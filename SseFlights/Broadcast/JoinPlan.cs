@@ -21,23 +21,36 @@ internal enum JoinKind
     Refused,
 }
 
+/// <summary>What is wrong with a <c>Last-Event-ID</c> that is not a usable id.</summary>
+internal enum LastEventIdProblem
+{
+    /// <summary>The value is a usable id (or there is none).</summary>
+    None,
+
+    /// <summary>A minus sign before digits: shaped like an id, but none is negative.</summary>
+    Negative,
+
+    /// <summary>Not a number at all (after the close, such a client gets 204).</summary>
+    NotANumber,
+}
+
 /// <summary>The decision for one new stream, with the frames to send before live events and why.</summary>
 internal sealed record JoinPlan(JoinKind Kind, IReadOnlyList<EncodedEvent> Frames, string Reason)
 {
-    /// <summary>The problem reported for an id that is not a number at all (after the close, such a client gets 204).</summary>
-    public const string NotANumber = "not a number";
+    /// <summary>A snapshot given because the history no longer holds every event the client missed.</summary>
+    public bool HistoryTooShort { get; init; }
 
     /// <summary>True when the frames end with the close event, so the stream ends after them.</summary>
     public bool EndsStream => Frames.Count > 0 && Frames[^1].EndsStream;
 
     /// <summary>
     /// Reads a <c>Last-Event-ID</c> value: a plain non-negative decimal number (no sign, no spaces;
-    /// longer than 18 digits reads as beyond any id). Anything else is reported as a reason.
+    /// longer than 18 digits reads as beyond any id). Anything else is reported as a problem.
     /// </summary>
-    public static bool TryParseLastEventId(string? raw, out long id, out string? problem)
+    public static bool TryParseLastEventId(string? raw, out long id, out LastEventIdProblem problem)
     {
         id = -1;
-        problem = null;
+        problem = LastEventIdProblem.None;
         if (raw is null)
         {
             return false;
@@ -45,7 +58,7 @@ internal sealed record JoinPlan(JoinKind Kind, IReadOnlyList<EncodedEvent> Frame
 
         if (raw.Length == 0 || !raw.All(char.IsAsciiDigit))
         {
-            problem = raw.Length > 1 && raw[0] == '-' && raw.Skip(1).All(char.IsAsciiDigit) ? "negative" : NotANumber;
+            problem = raw.Length > 1 && raw[0] == '-' && raw.Skip(1).All(char.IsAsciiDigit) ? LastEventIdProblem.Negative : LastEventIdProblem.NotANumber;
             return false;
         }
 
@@ -59,4 +72,16 @@ internal sealed record JoinPlan(JoinKind Kind, IReadOnlyList<EncodedEvent> Frame
         id = long.Parse(raw, NumberStyles.None, CultureInfo.InvariantCulture);
         return true;
     }
+}
+
+/// <summary>The human side of <see cref="LastEventIdProblem"/>: what the logs say.</summary>
+internal static class LastEventIdProblems
+{
+    public static string Describe(this LastEventIdProblem problem) => problem switch
+    {
+        LastEventIdProblem.None => "usable",
+        LastEventIdProblem.Negative => "negative",
+        LastEventIdProblem.NotANumber => "not a number",
+        _ => throw new ArgumentOutOfRangeException(nameof(problem), problem, null),
+    };
 }

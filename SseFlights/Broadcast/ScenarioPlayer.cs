@@ -1,4 +1,5 @@
 using Serilog;
+using SseFlights.Metrics;
 using SseFlights.Scenario;
 
 namespace SseFlights.Broadcast;
@@ -8,7 +9,7 @@ namespace SseFlights.Broadcast;
 /// <c>start + (cycle × cycleLength + at) / speed</c>, computed from the start every time
 /// rather than by summing delays, so a long run does not drift.
 /// </summary>
-internal sealed class ScenarioPlayer(ScenarioDefinition scenario, EventHub hub, double speed, TimeProvider time, ILogger log)
+internal sealed class ScenarioPlayer(ScenarioDefinition scenario, EventHub hub, double speed, TimeProvider time, ServerMetrics metrics, ILogger log)
 {
     private readonly ILogger _log = log.ForContext<ScenarioPlayer>();
     private readonly long _start = time.GetTimestamp();
@@ -26,15 +27,16 @@ internal sealed class ScenarioPlayer(ScenarioDefinition scenario, EventHub hub, 
             double cycleStart = cycle * (scenario.Cycle ?? 0);
             if (cycle > 0)
             {
-                await WaitUntilAsync(cycleStart, cancellationToken).ConfigureAwait(false);
-                var snapshot = hub.StartCycle();
+                long due = await WaitUntilAsync(cycleStart, cancellationToken).ConfigureAwait(false);
+                var snapshot = hub.StartCycle(due);
+                metrics.EventPublished();
                 _log.Information("Cycle {Cycle} begins: board reset, snapshot sent as event {EventId}", cycle + 1, snapshot.Id);
             }
 
             foreach (var entry in scenario.Timeline)
             {
-                await WaitUntilAsync(cycleStart + entry.At, cancellationToken).ConfigureAwait(false);
-                Fire(entry);
+                long due = await WaitUntilAsync(cycleStart + entry.At, cancellationToken).ConfigureAwait(false);
+                Fire(entry, due);
             }
 
             if (!scenario.Repeat)
@@ -45,7 +47,7 @@ internal sealed class ScenarioPlayer(ScenarioDefinition scenario, EventHub hub, 
         }
     }
 
-    private void Fire(TimelineEntry entry)
+    private void Fire(TimelineEntry entry, long due)
     {
         if (entry.Kind == EntryKind.Drop)
         {
@@ -54,7 +56,8 @@ internal sealed class ScenarioPlayer(ScenarioDefinition scenario, EventHub hub, 
             return;
         }
 
-        var frame = hub.Publish(entry);
+        var frame = hub.Publish(entry, due);
+        metrics.EventPublished();
         _log.Debug("Event {EventId} {EventName} at {At}s: {Data}", frame.Id, frame.Name, entry.At, entry.Data);
         if (entry.Kind == EntryKind.Close)
         {
@@ -62,7 +65,8 @@ internal sealed class ScenarioPlayer(ScenarioDefinition scenario, EventHub hub, 
         }
     }
 
-    private async Task WaitUntilAsync(double scenarioSeconds, CancellationToken cancellationToken)
+    /// <summary>Waits for the moment <paramref name="scenarioSeconds"/> into the scenario; returns it as a timestamp.</summary>
+    private async Task<long> WaitUntilAsync(double scenarioSeconds, CancellationToken cancellationToken)
     {
         var due = TimeSpan.FromSeconds(scenarioSeconds / speed);
 
@@ -72,5 +76,7 @@ internal sealed class ScenarioPlayer(ScenarioDefinition scenario, EventHub hub, 
         {
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), time, cancellationToken).ConfigureAwait(false);
         }
+
+        return _start + (long)(due.TotalSeconds * time.TimestampFrequency);
     }
 }

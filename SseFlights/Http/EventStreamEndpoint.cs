@@ -1,12 +1,13 @@
 using System.Net;
 using Serilog;
 using SseFlights.Broadcast;
+using SseFlights.Metrics;
 using SseFlights.Sse;
 
 namespace SseFlights.Http;
 
 /// <summary>GET /events: decides how the stream starts (snapshot, resume, live, 204, 503), then hands it to its session.</summary>
-internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int retryMilliseconds, TimeProvider time, ILogger log)
+internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int retryMilliseconds, TimeProvider time, ServerMetrics metrics, ILogger log)
 {
     private readonly ILogger _log = log.ForContext<EventStreamEndpoint>();
     private readonly byte[] _retryFrame = SseFormatter.FormatRetry(retryMilliseconds);
@@ -21,8 +22,9 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
 
         // The header wins over the query parameter, which exists for polyfills that cannot set headers.
         string? lastEventId = request.Headers["Last-Event-ID"] ?? request.QueryString["lastEventId"];
-        var session = new EventStreamSession(clientId, ResponseBody.Open(response), limits, _heartbeat, time, _log);
+        var session = new EventStreamSession(clientId, ResponseBody.Open(response), limits, _heartbeat, time, metrics, _log);
         var plan = hub.Join(session, lastEventId);
+        metrics.StreamOpened(plan);
         switch (plan.Kind)
         {
             case JoinKind.NoContent:
@@ -55,9 +57,10 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
         finally
         {
             hub.Leave(session);
+            metrics.StreamEnded(session.EndReason);
             _log.Information(
                 "Stream {ClientId} closed after {Seconds:0.0}s: {Why}; {Events} events sent",
-                clientId, time.GetElapsedTime(opened).TotalSeconds, session.EndReason, session.EventsSent);
+                clientId, time.GetElapsedTime(opened).TotalSeconds, session.EndReason.Describe(), session.EventsSent);
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Threading.Channels;
 using Serilog;
 using SseFlights.Broadcast;
+using SseFlights.Metrics;
 
 namespace SseFlights.Http;
 
@@ -21,6 +22,7 @@ internal sealed class EventStreamSession : IEventSubscriber
     private readonly StreamLimits _limits;
     private readonly EncodedEvent _heartbeat;
     private readonly TimeProvider _time;
+    private readonly ServerMetrics _metrics;
     private readonly ILogger _log;
     private readonly Channel<EncodedEvent> _queue;
     private readonly long _heartbeatTicks;
@@ -31,15 +33,16 @@ internal sealed class EventStreamSession : IEventSubscriber
     private long _writeStarted;
     private int _state = Open;
     private int _released;
-    private string _endReason = "the client went away";
+    private StreamEndReason _endReason = StreamEndReason.Dead;
 
-    public EventStreamSession(long clientId, ResponseBody body, StreamLimits limits, EncodedEvent heartbeat, TimeProvider time, ILogger log)
+    public EventStreamSession(long clientId, ResponseBody body, StreamLimits limits, EncodedEvent heartbeat, TimeProvider time, ServerMetrics metrics, ILogger log)
     {
         ClientId = clientId;
         _body = body;
         _limits = limits;
         _heartbeat = heartbeat;
         _time = time;
+        _metrics = metrics;
         _log = log;
         _heartbeatTicks = (long)(limits.Heartbeat.TotalSeconds * time.TimestampFrequency);
         _stallTicks = (long)(limits.WriteStall.TotalSeconds * time.TimestampFrequency);
@@ -58,7 +61,7 @@ internal sealed class EventStreamSession : IEventSubscriber
 
     public long EventsSent { get; private set; }
 
-    public string EndReason => _endReason;
+    public StreamEndReason EndReason => _endReason;
 
     public bool Offer(EncodedEvent frame)
     {
@@ -78,7 +81,7 @@ internal sealed class EventStreamSession : IEventSubscriber
         return false;
     }
 
-    public void Cut(string reason)
+    public void Cut(StreamEndReason reason)
     {
         if (Interlocked.Exchange(ref _state, Cutting) == Cutting)
         {
@@ -95,7 +98,7 @@ internal sealed class EventStreamSession : IEventSubscriber
         }
     }
 
-    public void Finish(string reason)
+    public void Finish(StreamEndReason reason)
     {
         if (Interlocked.CompareExchange(ref _state, Finishing, Open) == Open)
         {
@@ -110,7 +113,7 @@ internal sealed class EventStreamSession : IEventSubscriber
         if (started != 0 && now - started > _stallTicks)
         {
             _log.Warning("Client {ClientId} has not accepted a write for {Seconds}s; disconnecting it", ClientId, _limits.WriteStall.TotalSeconds);
-            Cut("a write was stuck");
+            Cut(StreamEndReason.Stalled);
         }
         else if (started == 0 && Volatile.Read(ref _queuedBytes) == 0 && now - Volatile.Read(ref _lastWrite) >= _heartbeatTicks)
         {
@@ -131,7 +134,7 @@ internal sealed class EventStreamSession : IEventSubscriber
             opening = [];
             if (endsAfterOpening)
             {
-                _endReason = "the board has closed";
+                _endReason = StreamEndReason.Closed;
                 clean = true;
                 return;
             }
@@ -141,7 +144,7 @@ internal sealed class EventStreamSession : IEventSubscriber
             {
                 if (await WriteQueuedAsync(reader).ConfigureAwait(false))
                 {
-                    _endReason = "the board has closed";
+                    _endReason = StreamEndReason.Closed;
                     break;
                 }
             }
@@ -175,7 +178,10 @@ internal sealed class EventStreamSession : IEventSubscriber
             }
 
             // Headers leave with the first body write, so this also tells the client it is connected.
-            await WriteAsync(buffer, length).ConfigureAwait(false);
+            long done = await WriteAsync(buffer, length).ConfigureAwait(false);
+
+            // Snapshots and resends were due long ago (or never): they count, but not as latency.
+            _metrics.Written(opening.Count, length, oldestDue: 0, done);
         }
         finally
         {
@@ -195,17 +201,23 @@ internal sealed class EventStreamSession : IEventSubscriber
         int room = buffer.Length - ResponseBody.HeaderRoom - ResponseBody.TrailerRoom;
         try
         {
-            int length = 0;
+            int length = 0, events = 0;
+            long oldestDue = 0;
             bool ends = false;
             while (!ends && reader.TryPeek(out var next) && length + next.Bytes.Length <= room && reader.TryRead(out next))
             {
                 next.Bytes.CopyTo(buffer, ResponseBody.HeaderRoom + length);
                 length += next.Bytes.Length;
                 ends = next.EndsStream;
-                CountSent(next);
+                events += CountSent(next);
+                if (oldestDue == 0)
+                {
+                    oldestDue = next.Due;
+                }
             }
 
-            await WriteAsync(buffer, length).ConfigureAwait(false);
+            long done = await WriteAsync(buffer, length).ConfigureAwait(false);
+            _metrics.Written(events, length, oldestDue, done);
             return ends;
         }
         finally
@@ -214,21 +226,28 @@ internal sealed class EventStreamSession : IEventSubscriber
         }
     }
 
-    private void CountSent(EncodedEvent frame)
+    /// <summary>Takes a dequeued frame off the byte count; returns 1 if it is an event, 0 for a heartbeat.</summary>
+    private int CountSent(EncodedEvent frame)
     {
         Interlocked.Add(ref _queuedBytes, -frame.Bytes.Length);
-        if (frame.Name.Length > 0)
+        if (frame.Name.Length == 0)
         {
-            EventsSent++;
+            return 0;
         }
+
+        EventsSent++;
+        return 1;
     }
 
-    private async Task WriteAsync(byte[] buffer, int length)
+    /// <summary>Writes one chunk; returns the timestamp at which the write completed.</summary>
+    private async Task<long> WriteAsync(byte[] buffer, int length)
     {
         Volatile.Write(ref _writeStarted, _time.GetTimestamp());
         await _body.WriteChunkAsync(buffer, length).ConfigureAwait(false);
         Volatile.Write(ref _writeStarted, 0);
-        Volatile.Write(ref _lastWrite, _time.GetTimestamp());
+        long done = _time.GetTimestamp();
+        Volatile.Write(ref _lastWrite, done);
+        return done;
     }
 
     /// <summary>Ends the response exactly once: cleanly (the chunked body's last chunk) or by closing the connection.</summary>

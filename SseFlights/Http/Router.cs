@@ -3,7 +3,7 @@ using System.Net;
 namespace SseFlights.Http;
 
 /// <summary>Maps a request to its endpoint by path and method; everything not ours is 404, a wrong method 405.</summary>
-internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, StaticFileEndpoint files, CorsPolicy cors)
+internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, StaticFileEndpoint files, CorsPolicy cors, MetricsEndpoint metrics)
 {
     private const string ReadMethods = "GET, HEAD, OPTIONS";
 
@@ -51,6 +51,7 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
             "/api/scenario" => api.ScenarioAsync(context, head),
             "/healthz" => api.HealthAsync(context, head),
             "/api/stats" => api.StatsAsync(context, head),
+            "/metrics" => metrics.HandleAsync(context, head),
             _ => files.HandleAsync(context, path, head),
         };
     }

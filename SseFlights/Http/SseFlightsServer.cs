@@ -1,17 +1,20 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using Serilog;
 using SseFlights.Broadcast;
+using SseFlights.Metrics;
 
 namespace SseFlights.Http;
 
 /// <summary>
 /// The listener and its accept loop, the scenario clock and the shared ticker, and an orderly
 /// shutdown: refuse new streams, end open ones cleanly, wait for them, then stop listening.
+/// Owns the meter and its listener, and disposes them last.
 /// </summary>
 internal sealed class SseFlightsServer(
-    IReadOnlyList<string> prefixes, Router router, EventHub hub, ScenarioPlayer player, ClientMonitor monitor, TimeProvider time, ILogger log)
+    IReadOnlyList<string> prefixes, Router router, EventHub hub, ScenarioPlayer player, ClientMonitor monitor, Meter meter, MetricsRegistry registry, TimeProvider time, ILogger log)
     : IAsyncDisposable
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromMilliseconds(1500);
@@ -87,7 +90,7 @@ internal sealed class SseFlightsServer(
         await WaitForRequestsAsync(DrainTimeout).ConfigureAwait(false);
         foreach (var client in hub.Clients())
         {
-            client.Cut("the server is shutting down");
+            client.Cut(StreamEndReason.Shutdown);
         }
 
         await accepting.CancelAsync().ConfigureAwait(false);
@@ -210,6 +213,8 @@ internal sealed class SseFlightsServer(
     public ValueTask DisposeAsync()
     {
         _listener.Close();
+        registry.Dispose();
+        meter.Dispose();
         return ValueTask.CompletedTask;
     }
 }

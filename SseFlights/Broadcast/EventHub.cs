@@ -50,11 +50,11 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         }
     }
 
-    public FlightsResponse Board()
+    public BoardState Board()
     {
         lock (_gate)
         {
-            return new FlightsResponse(_lastId, _closed, _board.Copy());
+            return new BoardState(_lastId, _closed, _board.Copy());
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using SseFlights.Board;
 using SseFlights.Broadcast;
 using SseFlights.Scenario;
 
@@ -8,11 +7,11 @@ namespace SseFlights.Http;
 /// <summary>The JSON endpoints: the board for non-SSE clients, the scenario for the page, health for tests and benchmarks.</summary>
 internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, ScenarioPlayer player)
 {
-    private readonly byte[] _scenarioInfo = BoardJson.Serialize(new ScenarioInfo(
+    private readonly byte[] _scenarioInfo = ApiJson.Serialize(new ScenarioInfo(
         scenario.Name, scenario.CustomEvents, scenario.Repeat, scenario.Cycle, scenario.Flights.Count, scenario.Timeline.Count));
 
     public Task FlightsAsync(HttpListenerContext context, bool headOnly) =>
-        Responses.JsonAsync(context.Response, BoardJson.Serialize(hub.Board()), headOnly);
+        Responses.JsonAsync(context.Response, ApiJson.Serialize(Flights(hub.Board())), headOnly);
 
     public Task ScenarioAsync(HttpListenerContext context, bool headOnly) =>
         Responses.JsonAsync(context.Response, _scenarioInfo, headOnly);
@@ -25,7 +24,7 @@ internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, Sc
             GC.GetTotalMemory(forceFullCollection: false),
             ThreadPool.ThreadCount,
             hub.ClientCount);
-        return Responses.JsonAsync(context.Response, BoardJson.Serialize(stats), headOnly);
+        return Responses.JsonAsync(context.Response, ApiJson.Serialize(stats), headOnly);
     }
 
     public Task HealthAsync(HttpListenerContext context, bool headOnly)
@@ -36,6 +35,8 @@ internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, Sc
             failure is null ? "ok" : "failed", failure, hub.ClientCount, lastEventId, player.StartedAt.UtcDateTime, player.Speed, closed);
 
         // A supervisor or load balancer checks the status code, not the body.
-        return Responses.JsonAsync(context.Response, BoardJson.Serialize(health), headOnly, failure is null ? 200 : 503);
+        return Responses.JsonAsync(context.Response, ApiJson.Serialize(health), headOnly, failure is null ? 200 : 503);
     }
+
+    private static FlightsResponse Flights(BoardState board) => new(board.LastEventId, board.Closed, board.Flights);
 }

@@ -12,7 +12,7 @@ namespace SseFlights.Tests.Unit;
 public class EventStreamSessionTests
 {
     private static readonly byte[] Retry = "retry: 3000\n\n"u8.ToArray();
-    private static readonly EncodedEvent Heartbeat = new(0, "", ": heartbeat\n\n"u8.ToArray());
+    private static readonly EncodedEvent Heartbeat = EncodedEvent.Comment(": heartbeat\n\n"u8.ToArray());
 
     private readonly FakeTimeProvider _time = new();
     private readonly FakeResponseBody _body = new();

@@ -11,7 +11,7 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
 {
     private readonly ILogger _log = log.ForContext<EventStreamEndpoint>();
     private readonly byte[] _retryFrame = SseFormatter.FormatRetry(retryMilliseconds);
-    private readonly EncodedEvent _heartbeat = new(0, "", SseFormatter.FormatComment("heartbeat"));
+    private readonly EncodedEvent _heartbeat = EncodedEvent.Comment(SseFormatter.FormatComment("heartbeat"));
     private long _nextClientId;
 
     public async Task HandleAsync(HttpListenerContext context)

@@ -230,7 +230,7 @@ internal sealed class EventStreamSession : IEventSubscriber
     private int CountSent(EncodedEvent frame)
     {
         Interlocked.Add(ref _queuedBytes, -frame.Bytes.Length);
-        if (frame.Name.Length == 0)
+        if (frame.Kind != FrameKind.Event)
         {
             return 0;
         }

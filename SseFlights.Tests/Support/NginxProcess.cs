@@ -36,7 +36,13 @@ internal sealed partial class NginxProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public string ErrorLog => File.Exists(Path.Combine(Folder, "error.log")) ? File.ReadAllText(Path.Combine(Folder, "error.log")) : "";
+    public string ErrorLog => ReadLog("error.log");
+
+    /// <summary>The request targets nginx has logged so far, in order.</summary>
+    public IReadOnlyList<string> RequestTargets() =>
+        [.. RequestLine().Matches(ReadLog("access.log")).Select(m => m.Groups[1].Value)];
+
+    private string ReadLog(string name) => File.Exists(Path.Combine(Folder, name)) ? File.ReadAllText(Path.Combine(Folder, name)) : "";
 
     /// <summary>The shipped config, listening on <c>listen</c> and proxying to the given nodes; <paramref name="edit"/> may change it further.</summary>
     public static Func<int, string> Shipped(IReadOnlyList<int> nodes, Func<string, string>? edit = null) =>
@@ -161,6 +167,9 @@ internal sealed partial class NginxProcess : IAsyncDisposable
             // A temp folder left behind is harmless.
         }
     }
+
+    [GeneratedRegex("\"[A-Z]+ (\\S+) HTTP/")]
+    private static partial Regex RequestLine();
 
     [GeneratedRegex(@"listen\s+80;")]
     private static partial Regex ListenLine();

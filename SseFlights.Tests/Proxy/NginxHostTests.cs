@@ -30,14 +30,16 @@ public class NginxHostTests
 
     [Test]
     [CancelAfter(30_000)]
-    public async Task ShippedConfig_WithoutItsHostLine_GetsTheListenersOwn404AndNginxSeesAStrayResponse()
+    public async Task ShippedConfig_WithoutItsHostLine_GetsTheListenersOwn404()
     {
         // Without the line nginx sends "Host: sseflights", the upstream block's name.
         await using var nginx = await NginxProcess.StartAsync(NginxProcess.Shipped([_server.Port], c => c.Replace("proxy_set_header Host localhost;", "", StringComparison.Ordinal)));
         using var response = await nginx.Http.GetAsync("healthz");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+
+        // The listener's stray second answer (pinned below) is dropped by nginx, which logs "upstream
+        // sent more data than specified" when it arrives before nginx has let go of the connection.
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("<h1>Not Found (Not Found)</h1>"), "not our 404: the listener's");
-        await Eventually.TrueAsync(() => nginx.ErrorLog.Contains("upstream sent more data than specified", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "nginx's complaint about the listener's second response");
     }
 
     [Test]

@@ -41,6 +41,8 @@ public class NginxStreamTests
         Assert.That(proxiedEvents.Select(Describe), Is.EqualTo(directEvents.Select(Describe)));
         Assert.That(directEvents, Has.Count.EqualTo(32), "snapshot, 30 events, close");
         Assert.That(proxied.RawText, Is.EqualTo(direct.RawText));
+        var lags = proxiedTimes.Zip(directTimes, (p, d) => (p - d).TotalMilliseconds).ToList();
+        TestContext.Out.WriteLine($"proxied minus direct arrival: median {lags.Order().ElementAt(lags.Count / 2):0.0} ms, max {lags.Max():0.0} ms, min {lags.Min():0.0} ms");
         var late = proxiedTimes.Zip(directTimes, (p, d) => p - d).Select((lag, i) => (Id: proxiedEvents[i].EventId, Lag: lag)).Where(e => e.Lag.Duration() > Seam).ToList();
         Assert.That(late, Is.Empty, "events that arrived more than 100 ms apart from their direct arrival");
         Assert.That(nginx.ErrorLog, Does.Not.Contain("[error]"));

@@ -17,6 +17,7 @@ public abstract class BrowserTest
 {
     private readonly List<BoardPage> _pages = [];
     private readonly List<TestServer> _servers = [];
+    private readonly List<IAsyncDisposable> _proxies = [];
     private Chromium? _chromium;
 
     [OneTimeSetUp]
@@ -45,10 +46,22 @@ public abstract class BrowserTest
         return server;
     }
 
-    /// <summary>Opens the board at http://localhost:PORT/ in a new context of the given size.</summary>
-    internal async Task<BoardPage> OpenPageAsync(TestServer server, int width = 1280, int height = 800)
+    /// <summary>A proxy in front of a server: stopped after the pages close and before the servers stop.</summary>
+    internal async Task<T> StartProxyAsync<T>(Task<T> starting)
+        where T : IAsyncDisposable
     {
-        var page = await BoardPage.OpenAsync(_chromium!.Browser, server.BaseUrl, new BrowserNewContextOptions
+        var proxy = await starting;
+        _proxies.Add(proxy);
+        return proxy;
+    }
+
+    /// <summary>Opens the board at http://localhost:PORT/ in a new context of the given size.</summary>
+    internal Task<BoardPage> OpenPageAsync(TestServer server, int width = 1280, int height = 800) => OpenPageAsync(server.BaseUrl, width, height);
+
+    /// <summary>Opens the board at <paramref name="url"/> (a proxy's, say) in a new context of the given size.</summary>
+    internal async Task<BoardPage> OpenPageAsync(string url, int width = 1280, int height = 800)
+    {
+        var page = await BoardPage.OpenAsync(_chromium!.Browser, url, new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
@@ -84,11 +97,17 @@ public abstract class BrowserTest
                 await page.DisposeAsync();
             }
 
+            foreach (var proxy in _proxies)
+            {
+                await proxy.DisposeAsync();
+            }
+
             foreach (var server in _servers)
             {
                 await server.DisposeAsync();
             }
 
+            _proxies.Clear();
             _pages.Clear();
             _servers.Clear();
         }

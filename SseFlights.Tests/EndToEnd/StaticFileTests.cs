@@ -181,7 +181,7 @@ public class StaticFileTests
             ("NUL first", "/%00index.html", 404),
             ("NUL inside", "/index.html%00.txt", 404),
             ("out through a folder", "/sub/../../outside.txt", 404),
-            ("3000 characters", ("/" + string.Concat(Enumerable.Repeat("../", 1000)))[..3000], 400),
+            ("3000 characters", ("/" + string.Concat(Enumerable.Repeat("../", 1000)))[..3000], 404),
             ("hidden file", "/.hidden", 404),
             ("invalid percent-encoding", "/%zz", 400),
             ("overlong UTF-8 dots", "/%c0%ae%c0%ae/etc/passwd", 400),

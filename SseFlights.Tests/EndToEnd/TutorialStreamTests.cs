@@ -7,7 +7,7 @@ namespace SseFlights.Tests.EndToEnd;
 /// <summary>The tutorial's story over the real server, on a fake clock so every event's moment is exact.</summary>
 public class TutorialStreamTests
 {
-    private const string Snapshot0 =
+    internal const string Snapshot0 =
         "event: snapshot\ndata: {\"flights\":[{\"flight\":\"A123\",\"origin\":\"London\",\"arrival\":\"08:15\",\"state\":\"\"},"
         + "{\"flight\":\"D654\",\"origin\":\"Berlin\",\"arrival\":\"08:45\",\"state\":\"\"},"
         + "{\"flight\":\"U213\",\"origin\":\"New York\",\"arrival\":\"09:05\",\"state\":\"\"},"
@@ -15,10 +15,10 @@ public class TutorialStreamTests
         + "{\"flight\":\"I768\",\"origin\":\"Rome\",\"arrival\":\"10:10\",\"state\":\"\"},"
         + "{\"flight\":\"G119\",\"origin\":\"Tokyo\",\"arrival\":\"10:35\",\"state\":\"\"}]}\nid: 0\n\n";
 
-    private const string Event1 = "event: flightStateUpdate\ndata: {\"flight\":\"I768\",\"state\":\"landing\"}\nid: 1\n\n";
-    private const string Event2 = "event: flightStateUpdate\ndata: {\"flight\":\"I768\",\"state\":\"landed\"}\nid: 2\n\n";
-    private const string Event3 = "event: flightRemoval\ndata: {\"flight\":\"I768\"}\nid: 3\n\n";
-    private const string Event4 = "event: closedConnection\ndata:\nid: 4\n\n";
+    internal const string Event1 = "event: flightStateUpdate\ndata: {\"flight\":\"I768\",\"state\":\"landing\"}\nid: 1\n\n";
+    internal const string Event2 = "event: flightStateUpdate\ndata: {\"flight\":\"I768\",\"state\":\"landed\"}\nid: 2\n\n";
+    internal const string Event3 = "event: flightRemoval\ndata: {\"flight\":\"I768\"}\nid: 3\n\n";
+    internal const string Event4 = "event: closedConnection\ndata:\nid: 4\n\n";
 
     [Test]
     [CancelAfter(30_000)]

@@ -10,7 +10,11 @@ namespace SseFlights.Http;
 /// </summary>
 internal sealed record RequestPath(string Path, IReadOnlyList<string> Segments, bool Servable)
 {
-    public const int MaxLength = 2048;
+    /// <summary>
+    /// The longest target served (RFC 9110 §4.1 asks for at least 8,000 octets); longer ones get
+    /// 414. HttpListener has no limit of its own on the request line, so this is the limit.
+    /// </summary>
+    public const int MaxLength = 8 * 1024;
 
     /// <summary>Null when the target is malformed (answer 400).</summary>
     public static RequestPath? Parse(string? rawTarget)

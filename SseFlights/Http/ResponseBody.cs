@@ -18,10 +18,10 @@ internal abstract class ResponseBody
     /// <summary>Room for the CRLF that ends a chunk.</summary>
     public const int TrailerRoom = 2;
 
-    /// <summary>Writes <c>buffer[HeaderRoom..HeaderRoom + length]</c> as one chunk of the response body.</summary>
+    /// <summary>Writes <c>buffer[HeaderRoom..HeaderRoom + length]</c> as the next part of the body (one chunk, when chunked).</summary>
     public abstract ValueTask WriteChunkAsync(byte[] buffer, int length);
 
-    /// <summary>Ends the chunked body properly and hands the connection back to the listener.</summary>
+    /// <summary>Ends the body properly (the last chunk, when chunked) and hands the connection back to the listener.</summary>
     public abstract ValueTask EndAsync();
 
     /// <summary>Closes the connection at once, without another byte, and without ever blocking.</summary>
@@ -55,9 +55,11 @@ internal sealed class ListenerStreamBody(HttpListenerResponse response) : Respon
 }
 
 /// <summary>
-/// Writes the chunked framing itself, straight to the connection's stream: one asynchronous send
-/// per write and nothing synchronous, so a stalled peer costs no thread and a cut never blocks.
-/// The listener still sends the status line and headers with the first chunk, and still owns the
+/// Writes the body straight to the connection's stream, framed the way the listener framed the
+/// response: chunked for HTTP/1.1, close-delimited (no framing at all) for HTTP/1.0, where the
+/// listener sends no Transfer-Encoding and closes the connection to end the body. One asynchronous
+/// send per write and nothing synchronous, so a stalled peer costs no thread and a cut never blocks.
+/// The listener still sends the status line and headers with the first write, and still owns the
 /// connection afterwards (keep-alive or close). Reaches two private fields of the managed
 /// HttpListener (Linux and macOS): the response stream's inner stream and its "last chunk sent"
 /// flag. <see cref="IsSupported"/> checks them once; a runtime without them falls back to
@@ -74,6 +76,7 @@ internal sealed class DirectChunkedBody : ResponseBody
     private readonly HttpListenerResponse _response;
     private Stream? _connection;
     private object? _listenerStream;
+    private bool _chunked;
 
     public DirectChunkedBody(HttpListenerResponse response) => _response = response;
 
@@ -86,6 +89,10 @@ internal sealed class DirectChunkedBody : ResponseBody
             // The first chunk goes through the listener, which sends the headers in the same send.
             _listenerStream = _response.OutputStream;
             await _response.OutputStream.WriteAsync(buffer.AsMemory(HeaderRoom, length)).ConfigureAwait(false);
+
+            // The headers are out, so the framing is decided: never assume chunked (an HTTP/1.0
+            // request, such as nginx's default proxy_pass, gets a close-delimited body).
+            _chunked = _response.SendChunked;
             _connection = (Stream)Fields!.Value.Inner.GetValue(_listenerStream)!;
             if (_connection is NetworkStream network)
             {
@@ -100,6 +107,12 @@ internal sealed class DirectChunkedBody : ResponseBody
             return;
         }
 
+        if (!_chunked)
+        {
+            await _connection.WriteAsync(buffer.AsMemory(HeaderRoom, length)).ConfigureAwait(false);
+            return;
+        }
+
         int start = WriteChunkHeader(buffer, length);
         buffer[HeaderRoom + length] = (byte)'\r';
         buffer[HeaderRoom + length + 1] = (byte)'\n';
@@ -108,7 +121,7 @@ internal sealed class DirectChunkedBody : ResponseBody
 
     public override async ValueTask EndAsync()
     {
-        if (_connection is not null)
+        if (_connection is not null && _chunked)
         {
             await _connection.WriteAsync(LastChunk).ConfigureAwait(false);
             MarkLastChunkSent();

@@ -27,16 +27,20 @@ internal static class Responses
     }
 
     /// <summary>An error with a one-line plain-text reason that never includes request data.</summary>
-    public static Task TextAsync(HttpListenerResponse response, int status, string reason) =>
-        SendAsync(response, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(reason + "\n"));
+    /// <remarks>
+    /// A HEAD answer gets the same head and no body, whatever the status: HttpListener sends whatever
+    /// is written after a HEAD's head, and those bytes would be read as the next response.
+    /// </remarks>
+    public static Task TextAsync(HttpListenerResponse response, int status, string reason, bool headOnly = false) =>
+        SendAsync(response, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(reason + "\n"), headOnly);
 
-    public static Task MethodNotAllowedAsync(HttpListenerResponse response, string allow)
+    public static Task MethodNotAllowedAsync(HttpListenerResponse response, string allow, bool headOnly = false)
     {
         response.Headers["Allow"] = allow;
-        return TextAsync(response, 405, $"Method not allowed; use {allow}.");
+        return TextAsync(response, 405, $"Method not allowed; use {allow}.", headOnly);
     }
 
-    public static Task NotFoundAsync(HttpListenerResponse response) => TextAsync(response, 404, "Not found.");
+    public static Task NotFoundAsync(HttpListenerResponse response, bool headOnly = false) => TextAsync(response, 404, "Not found.", headOnly);
 
     public static void Empty(HttpListenerResponse response, int status)
     {

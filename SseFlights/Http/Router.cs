@@ -11,20 +11,32 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
     {
         var request = context.Request;
         var response = context.Response;
-        if (RequestPath.Parse(OriginForm(request.RawUrl)) is not { } path)
+        response.Headers["Server"] = ServerIdentity.Header;
+
+        // HttpListener drops requests pipelined behind another (they are read with the first and
+        // discarded), so every answer closes the connection: a pipelining client then resends them.
+        response.KeepAlive = false;
+        string method = request.HttpMethod;
+        bool head = method == "HEAD";
+        string? target = OriginForm(request.RawUrl);
+        if (target?.Length > RequestPath.MaxLength)
         {
-            return Responses.TextAsync(response, 400, "Bad request: the request target is malformed.");
+            // RFC 9110 §15.5.15's reason phrase, not the listener's older "Request-Uri Too Long".
+            response.StatusDescription = "URI Too Long";
+            return Responses.TextAsync(response, 414, $"URI too long: the request target is over {RequestPath.MaxLength} bytes.", head);
+        }
+
+        if (RequestPath.Parse(target) is not { } path)
+        {
+            return Responses.TextAsync(response, 400, "Bad request: the request target is malformed.", head);
         }
 
         // A body on a read request would be left unread on the connection and parsed as the next request.
         if (request.HasEntityBody)
         {
-            response.KeepAlive = false;
-            return Responses.TextAsync(response, 400, "Bad request: this server takes no request bodies.");
+            return Responses.TextAsync(response, 400, "Bad request: this server takes no request bodies.", head);
         }
 
-        string method = request.HttpMethod;
-        bool head = method == "HEAD";
         bool read = method == "GET" || head;
         string allow = path.Path == "/events" ? "GET, OPTIONS" : ReadMethods;
         if (method == "OPTIONS")
@@ -46,7 +58,7 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
 
         return path.Path switch
         {
-            "/events" => Responses.MethodNotAllowedAsync(response, allow),
+            "/events" => Responses.MethodNotAllowedAsync(response, allow, head),
             "/api/flights" => api.FlightsAsync(context, head),
             "/api/scenario" => api.ScenarioAsync(context, head),
             "/healthz" => api.HealthAsync(context, head),

@@ -10,7 +10,7 @@ internal sealed class StaticFileEndpoint(IFileSource files)
         var response = context.Response;
         if (!path.Servable || files.Find(path.Segments) is not { } file)
         {
-            return Responses.NotFoundAsync(response);
+            return Responses.NotFoundAsync(response, headOnly);
         }
 
         response.Headers["ETag"] = file.ETag;

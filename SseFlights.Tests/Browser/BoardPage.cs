@@ -50,7 +50,8 @@ internal sealed class BoardPage : IAsyncDisposable
         page.PageError += (_, error) => AddProblem($"page error: {error}");
         page.Request += (_, request) =>
         {
-            if (new Uri(request.Url).AbsolutePath == "/events")
+            // HEAD /events is the page asking why a stream stopped, not a stream.
+            if (new Uri(request.Url).AbsolutePath == "/events" && request.Method == "GET")
             {
                 lock (_eventsRequests)
                 {

@@ -26,7 +26,7 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
         string method = request.HttpMethod;
         bool head = method == "HEAD";
         bool read = method == "GET" || head;
-        string allow = path.Path == "/events" ? "GET, OPTIONS" : ReadMethods;
+        string allow = ReadMethods;
         if (method == "OPTIONS")
         {
             cors.AnswerPreflight(request, response, allow);
@@ -34,9 +34,9 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
         }
 
         cors.Apply(request, response);
-        if (path.Path == "/events" && method == "GET")
+        if (path.Path == "/events" && read)
         {
-            return events.HandleAsync(context);
+            return head ? events.HeadAsync(context) : events.HandleAsync(context);
         }
 
         if (!read)
@@ -46,7 +46,6 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
 
         return path.Path switch
         {
-            "/events" => Responses.MethodNotAllowedAsync(response, allow),
             "/api/flights" => api.FlightsAsync(context, head),
             "/api/scenario" => api.ScenarioAsync(context, head),
             "/healthz" => api.HealthAsync(context, head),

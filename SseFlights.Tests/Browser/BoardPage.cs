@@ -86,12 +86,18 @@ internal sealed class BoardPage : IAsyncDisposable
         }
     }
 
-    public static async Task<BoardPage> OpenAsync(IBrowser browser, string url, BrowserNewContextOptions options)
+    /// <summary>Opens <paramref name="url"/>; <paramref name="initScript"/> (a polyfill, a fake clock) runs before the page's own scripts.</summary>
+    public static async Task<BoardPage> OpenAsync(IBrowser browser, string url, BrowserNewContextOptions options, string? initScript = null)
     {
         var context = await browser.NewContextAsync(options);
         context.SetDefaultTimeout(10_000);
         var board = new BoardPage(context, await context.NewPageAsync());
         await board.Page.AddInitScriptAsync(StatusRecorder);
+        if (initScript is not null)
+        {
+            await board.Page.AddInitScriptAsync(initScript);
+        }
+
         var response = await board.Page.GotoAsync(url);
         Assert.That(response?.Status, Is.EqualTo(200), "GET " + url);
         return board;
@@ -134,6 +140,15 @@ internal sealed class BoardPage : IAsyncDisposable
         return [.. frames.EnumerateArray().Select(SeenFrame.FromJson)];
     }
 
+    /// <summary>How the browser made each request to /events: "eventsource" natively, "xhr" or "fetch" from a polyfill.</summary>
+    public List<string> EventsResourceTypes()
+    {
+        lock (_eventsRequests)
+        {
+            return [.. _eventsRequests.Select(r => r.ResourceType)];
+        }
+    }
+
     /// <summary>Each request to /events so far: its path and query, and its Last-Event-ID header if it sent one.</summary>
     public async Task<List<(string PathAndQuery, string? LastEventId)>> EventsRequestsAsync()
     {
@@ -173,13 +188,24 @@ internal sealed class BoardPage : IAsyncDisposable
         return states;
     }
 
+    /// <summary>
+    /// For tests that make the server refuse or vanish on purpose: the browser's own console lines
+    /// for a failed request (never the page's) are expected then, and not counted as problems.
+    /// </summary>
+    public bool ExpectFailedRequests { get; set; }
+
     /// <summary>Asserts that no console error or warning and no page error was seen.</summary>
     public async Task AssertNoConsoleProblemsAsync()
     {
         // A round trip to the page first, so messages logged before now have reached us.
         await Page.EvaluateAsync("() => 0");
-        Assert.That(Problems, Is.Empty, "console errors, warnings or page errors");
+        var problems = ExpectFailedRequests ? Problems.Where(p => !IsFailedRequest(p)) : Problems;
+        Assert.That(problems, Is.Empty, "console errors, warnings or page errors");
     }
+
+    private static bool IsFailedRequest(string problem) =>
+        problem.StartsWith("console error: Failed to load resource", StringComparison.Ordinal)
+        || (problem.StartsWith("console error: ", StringComparison.Ordinal) && problem.Contains("net::ERR_", StringComparison.Ordinal));
 
     public async ValueTask DisposeAsync() => await _context.CloseAsync();
 

@@ -46,14 +46,26 @@ public abstract class BrowserTest
     }
 
     /// <summary>Opens the board at http://localhost:PORT/ in a new context of the given size.</summary>
-    internal async Task<BoardPage> OpenPageAsync(TestServer server, int width = 1280, int height = 800)
+    internal Task<BoardPage> OpenPageAsync(TestServer server, int width = 1280, int height = 800, string? initScript = null, string path = "") =>
+        OpenPageAsync(server.BaseUrl + path, width, height, initScript);
+
+    /// <summary>Opens the board at <paramref name="url"/>, for a server this fixture does not own.</summary>
+    internal async Task<BoardPage> OpenPageAsync(string url, int width = 1280, int height = 800, string? initScript = null)
     {
-        var page = await BoardPage.OpenAsync(_chromium!.Browser, server.BaseUrl, new BrowserNewContextOptions
+        var page = await BoardPage.OpenAsync(_chromium!.Browser, url, new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
-        });
+        }, initScript);
         _pages.Add(page);
         return page;
+    }
+
+    /// <summary>Closes a page before the test ends (a visitor leaving).</summary>
+    internal async Task ClosePageAsync(BoardPage page)
+    {
+        _pages.Remove(page);
+        await page.AssertNoConsoleProblemsAsync();
+        await page.DisposeAsync();
     }
 
     /// <summary>/api/flights in the page's order, to compare with what the page shows.</summary>

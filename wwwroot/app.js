@@ -23,6 +23,8 @@ let seq = 0;
 let resentUpTo = null;
 // During a Resume: the newest id when it began and how many of those events came back.
 let catchUp = null;
+// The sequence number of the last snapshot whose id went back (a restarted server's new run).
+let newRunSeq = 0;
 // Bumped by Stop and Resume so an answer to an older request is ignored.
 let generation = 0;
 
@@ -78,7 +80,8 @@ function onOpened(reconnected) {
 async function markResentSince(firstSeq) {
   const mine = generation;
   const newest = await newestEventId();
-  if (mine !== generation || newest === null) return;
+  // A new run's snapshot came on this stream: nothing on it was sent before.
+  if (mine !== generation || newest === null || newRunSeq >= firstSeq) return;
   resentUpTo = Math.max(resentUpTo ?? -1, newest);
   for (const frame of frames) {
     if (frame.seq >= firstSeq && !frame.resent && frame.id !== null && frame.id <= newest) {
@@ -109,6 +112,7 @@ function onFrame({ type, data, lastEventId: rawId }) {
     // Ids went back: the server was restarted with a new run, and nothing before it was resent.
     resentUpTo = null;
     catchUp = null;
+    newRunSeq = seq + 1;
   }
   const resent = id !== null && resentUpTo !== null && id <= resentUpTo;
   const frame = { seq: ++seq, id, event: type, data, resent, custom: !BOARD_EVENTS.includes(type) };

@@ -31,14 +31,14 @@ public abstract class BrowserTest
         }
     }
 
-    internal async Task<TestServer> StartServerAsync(string scenarioJson, FakeTimeProvider time, Func<ServerOptions, ServerOptions>? configure = null)
+    internal async Task<TestServer> StartServerAsync(string scenarioJson, TimeProvider time, Func<ServerOptions, ServerOptions>? configure = null)
     {
         var server = await TestServer.StartAsync(scenarioJson, time, configure);
         _servers.Add(server);
         return server;
     }
 
-    internal async Task<TestServer> StartServerAsync(ScenarioDefinition scenario, FakeTimeProvider time, Func<ServerOptions, ServerOptions>? configure = null)
+    internal async Task<TestServer> StartServerAsync(ScenarioDefinition scenario, TimeProvider time, Func<ServerOptions, ServerOptions>? configure = null)
     {
         var server = await TestServer.StartAsync(scenario, time, configure);
         _servers.Add(server);

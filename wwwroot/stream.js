@@ -159,8 +159,10 @@ export class StreamController {
         this.#connect();
         return;
       }
-      show(Math.ceil(left / 1000));
-      this.#timer = setTimeout(step, Math.min(left, ((left - 1) % 1000) + 1));
+      const seconds = Math.ceil(left / 1000);
+      show(seconds);
+      // Wake just after the shown number changes (timers may fire a little early).
+      this.#timer = setTimeout(step, left - (seconds - 1) * 1000 + 5);
     };
     step();
   }

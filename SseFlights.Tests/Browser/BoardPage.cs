@@ -17,7 +17,7 @@ internal sealed class BoardPage : IAsyncDisposable
         window.__statusHistory = [];
         document.addEventListener('DOMContentLoaded', () => {
           const status = document.getElementById('status');
-          const record = () => window.__statusHistory.push({ state: status.dataset.state, at: performance.now() });
+          const record = () => window.__statusHistory.push({ state: status.dataset.state, text: status.textContent, at: performance.now() });
           record();
           new MutationObserver(record).observe(status, { attributes: true, attributeFilter: ['data-state'] });
         });
@@ -205,7 +205,8 @@ internal sealed class BoardPage : IAsyncDisposable
 
     private static bool IsFailedRequest(string problem) =>
         problem.StartsWith("console error: Failed to load resource", StringComparison.Ordinal)
-        || (problem.StartsWith("console error: ", StringComparison.Ordinal) && problem.Contains("net::ERR_", StringComparison.Ordinal));
+        || (problem.StartsWith("console error: ", StringComparison.Ordinal) && problem.Contains("net::ERR_", StringComparison.Ordinal))
+        || problem.StartsWith("console error: EventSource's response has", StringComparison.Ordinal);
 
     public async ValueTask DisposeAsync() => await _context.CloseAsync();
 

@@ -96,6 +96,58 @@ public partial class RecoveryTests : BrowserTest
         await page.AssertNoConsoleProblemsAsync();
     }
 
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task StreamOfTheWrongType_PageBacksOff1Then2Then4Seconds_ShowingTheAttempt_ThenGetsIn()
+    {
+        var server = await StartServerAsync(Quiet, TimeProvider.System);
+        var page = await OpenPageAsync(server);
+        page.ExpectFailedRequests = true;
+        await page.WaitForLastEventIdAsync(3);
+        await page.StopButton.ClickAsync();
+        await page.WaitForStatusAsync("stopped");
+
+        // A proxy in the way answers the next three stream requests with an error page; HEAD still
+        // reaches the server, which would serve the stream (200), so the page backs off and retries.
+        int refused = 0;
+        await page.Page.RouteAsync("**/events*", async route =>
+        {
+            if (route.Request.Method == "GET" && Interlocked.Increment(ref refused) <= 3)
+            {
+                await route.FulfillAsync(new() { Status = 200, ContentType = "text/html", Body = "<p>Bad gateway</p>" });
+            }
+            else
+            {
+                await route.ContinueAsync();
+            }
+        });
+        await page.ResumeButton.ClickAsync();
+        await Expect(page.Status).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 20_000 });
+        await page.WaitForLastEventIdAsync(3);
+
+        var history = await page.Page.EvaluateAsync<System.Text.Json.JsonElement>("() => window.__statusHistory");
+        var entries = history.EnumerateArray().Select(h => (State: h.GetProperty("state").GetString(), Text: h.GetProperty("text").GetString(), At: h.GetProperty("at").GetDouble())).ToList();
+        int resumed = entries.FindLastIndex(e => e.State == "stopped");
+        // The first entry of each wait (the countdown then changes the text in place).
+        var retrying = entries.Skip(resumed).Where((e, i) => e.State == "retrying" && entries[resumed + i - 1].State != "retrying").ToList();
+        Assert.That(retrying.Select(e => e.Text), Is.EqualTo(new[]
+        {
+            "Connection failed, retrying in 1 s (attempt 1)",
+            "Connection failed, retrying in 2 s (attempt 2)",
+            "Connection failed, retrying in 4 s (attempt 3)",
+        }));
+        var reconnects = entries.Skip(resumed).Where(e => e.State == "connecting").Skip(1).ToList();
+        Assert.That(reconnects, Has.Count.EqualTo(3));
+        for (int i = 0; i < 3; i++)
+        {
+            double waited = reconnects[i].At - retrying[i].At;
+            Assert.That(waited, Is.InRange(1000 * Math.Pow(2, i) - 50, 1000 * Math.Pow(2, i) + 1000), $"wait before retry {i + 1}");
+        }
+
+        Assert.That(refused, Is.EqualTo(4), "three refused stream requests and the one that got through");
+        Assert.That(await page.DomBoardAsync(), Is.EqualTo(await ServerBoardAsync(server)));
+    }
+
     [GeneratedRegex(@"^Server full, retrying in [1-6] s$")]
     private static partial Regex ServerFullText();
 }

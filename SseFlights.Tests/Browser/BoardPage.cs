@@ -87,11 +87,17 @@ internal sealed class BoardPage : IAsyncDisposable
     }
 
     /// <summary>Opens <paramref name="url"/>; <paramref name="initScript"/> (a polyfill, a fake clock) runs before the page's own scripts.</summary>
-    public static async Task<BoardPage> OpenAsync(IBrowser browser, string url, BrowserNewContextOptions options, string? initScript = null)
+    public static async Task<BoardPage> OpenAsync(IBrowser browser, string url, BrowserNewContextOptions options, string? initScript = null, bool fakeTimers = false)
     {
         var context = await browser.NewContextAsync(options);
         context.SetDefaultTimeout(10_000);
         var board = new BoardPage(context, await context.NewPageAsync());
+        if (fakeTimers)
+        {
+            // The page's timers then run when the test says (Page.Clock), while the network runs as ever.
+            await board.Page.Clock.InstallAsync();
+        }
+
         await board.Page.AddInitScriptAsync(StatusRecorder);
         if (initScript is not null)
         {

@@ -46,16 +46,16 @@ public abstract class BrowserTest
     }
 
     /// <summary>Opens the board at http://localhost:PORT/ in a new context of the given size.</summary>
-    internal Task<BoardPage> OpenPageAsync(TestServer server, int width = 1280, int height = 800, string? initScript = null, string path = "") =>
-        OpenPageAsync(server.BaseUrl + path, width, height, initScript);
+    internal Task<BoardPage> OpenPageAsync(TestServer server, int width = 1280, int height = 800, string? initScript = null, string path = "", bool fakeTimers = false) =>
+        OpenPageAsync(server.BaseUrl + path, width, height, initScript, fakeTimers);
 
     /// <summary>Opens the board at <paramref name="url"/>, for a server this fixture does not own.</summary>
-    internal async Task<BoardPage> OpenPageAsync(string url, int width = 1280, int height = 800, string? initScript = null)
+    internal async Task<BoardPage> OpenPageAsync(string url, int width = 1280, int height = 800, string? initScript = null, bool fakeTimers = false)
     {
         var page = await BoardPage.OpenAsync(_chromium!.Browser, url, new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
-        }, initScript);
+        }, initScript, fakeTimers);
         _pages.Add(page);
         return page;
     }

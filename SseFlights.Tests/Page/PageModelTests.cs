@@ -35,7 +35,7 @@ public partial class PageModelTests
         string output = await stdout;
 
         Assert.That(node.ExitCode, Is.EqualTo(0), output + await stderr);
-        Assert.That(declared, Is.GreaterThanOrEqualTo(13));
+        Assert.That(declared, Is.GreaterThanOrEqualTo(18));
         Assert.That(output, Does.Contain($"# pass {declared}\n"), output);
         Assert.That(output, Does.Contain("# fail 0\n"), output);
     }

@@ -17,7 +17,7 @@ internal sealed class BoardPage : IAsyncDisposable
         window.__statusHistory = [];
         document.addEventListener('DOMContentLoaded', () => {
           const status = document.getElementById('status');
-          const record = () => window.__statusHistory.push({ state: status.dataset.state, at: performance.now() });
+          const record = () => window.__statusHistory.push({ state: status.dataset.state, text: status.textContent, at: performance.now() });
           record();
           new MutationObserver(record).observe(status, { attributes: true, attributeFilter: ['data-state'] });
         });
@@ -50,7 +50,8 @@ internal sealed class BoardPage : IAsyncDisposable
         page.PageError += (_, error) => AddProblem($"page error: {error}");
         page.Request += (_, request) =>
         {
-            if (new Uri(request.Url).AbsolutePath == "/events")
+            // HEAD /events is the page asking why a stream stopped, not a stream.
+            if (new Uri(request.Url).AbsolutePath == "/events" && request.Method == "GET")
             {
                 lock (_eventsRequests)
                 {
@@ -85,12 +86,24 @@ internal sealed class BoardPage : IAsyncDisposable
         }
     }
 
-    public static async Task<BoardPage> OpenAsync(IBrowser browser, string url, BrowserNewContextOptions options)
+    /// <summary>Opens <paramref name="url"/>; <paramref name="initScript"/> (a polyfill, a fake clock) runs before the page's own scripts.</summary>
+    public static async Task<BoardPage> OpenAsync(IBrowser browser, string url, BrowserNewContextOptions options, string? initScript = null, bool fakeTimers = false)
     {
         var context = await browser.NewContextAsync(options);
         context.SetDefaultTimeout(10_000);
         var board = new BoardPage(context, await context.NewPageAsync());
+        if (fakeTimers)
+        {
+            // The page's timers then run when the test says (Page.Clock), while the network runs as ever.
+            await board.Page.Clock.InstallAsync();
+        }
+
         await board.Page.AddInitScriptAsync(StatusRecorder);
+        if (initScript is not null)
+        {
+            await board.Page.AddInitScriptAsync(initScript);
+        }
+
         var response = await board.Page.GotoAsync(url);
         Assert.That(response?.Status, Is.EqualTo(200), "GET " + url);
         return board;
@@ -133,6 +146,15 @@ internal sealed class BoardPage : IAsyncDisposable
         return [.. frames.EnumerateArray().Select(SeenFrame.FromJson)];
     }
 
+    /// <summary>How the browser made each request to /events: "eventsource" natively, "xhr" or "fetch" from a polyfill.</summary>
+    public List<string> EventsResourceTypes()
+    {
+        lock (_eventsRequests)
+        {
+            return [.. _eventsRequests.Select(r => r.ResourceType)];
+        }
+    }
+
     /// <summary>Each request to /events so far: its path and query, and its Last-Event-ID header if it sent one.</summary>
     public async Task<List<(string PathAndQuery, string? LastEventId)>> EventsRequestsAsync()
     {
@@ -172,13 +194,25 @@ internal sealed class BoardPage : IAsyncDisposable
         return states;
     }
 
+    /// <summary>
+    /// For tests that make the server refuse or vanish on purpose: the browser's own console lines
+    /// for a failed request (never the page's) are expected then, and not counted as problems.
+    /// </summary>
+    public bool ExpectFailedRequests { get; set; }
+
     /// <summary>Asserts that no console error or warning and no page error was seen.</summary>
     public async Task AssertNoConsoleProblemsAsync()
     {
         // A round trip to the page first, so messages logged before now have reached us.
         await Page.EvaluateAsync("() => 0");
-        Assert.That(Problems, Is.Empty, "console errors, warnings or page errors");
+        var problems = ExpectFailedRequests ? Problems.Where(p => !IsFailedRequest(p)) : Problems;
+        Assert.That(problems, Is.Empty, "console errors, warnings or page errors");
     }
+
+    private static bool IsFailedRequest(string problem) =>
+        problem.StartsWith("console error: Failed to load resource", StringComparison.Ordinal)
+        || (problem.StartsWith("console error: ", StringComparison.Ordinal) && problem.Contains("net::ERR_", StringComparison.Ordinal))
+        || problem.StartsWith("console error: EventSource's response has", StringComparison.Ordinal);
 
     public async ValueTask DisposeAsync() => await _context.CloseAsync();
 

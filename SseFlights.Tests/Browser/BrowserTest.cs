@@ -32,14 +32,14 @@ public abstract class BrowserTest
         }
     }
 
-    internal async Task<TestServer> StartServerAsync(string scenarioJson, FakeTimeProvider time, Func<ServerOptions, ServerOptions>? configure = null)
+    internal async Task<TestServer> StartServerAsync(string scenarioJson, TimeProvider time, Func<ServerOptions, ServerOptions>? configure = null)
     {
         var server = await TestServer.StartAsync(scenarioJson, time, configure);
         _servers.Add(server);
         return server;
     }
 
-    internal async Task<TestServer> StartServerAsync(ScenarioDefinition scenario, FakeTimeProvider time, Func<ServerOptions, ServerOptions>? configure = null)
+    internal async Task<TestServer> StartServerAsync(ScenarioDefinition scenario, TimeProvider time, Func<ServerOptions, ServerOptions>? configure = null)
     {
         var server = await TestServer.StartAsync(scenario, time, configure);
         _servers.Add(server);
@@ -56,17 +56,26 @@ public abstract class BrowserTest
     }
 
     /// <summary>Opens the board at http://localhost:PORT/ in a new context of the given size.</summary>
-    internal Task<BoardPage> OpenPageAsync(TestServer server, int width = 1280, int height = 800) => OpenPageAsync(server.BaseUrl, width, height);
+    internal Task<BoardPage> OpenPageAsync(TestServer server, int width = 1280, int height = 800, string? initScript = null, string path = "", bool fakeTimers = false) =>
+        OpenPageAsync(server.BaseUrl + path, width, height, initScript, fakeTimers);
 
-    /// <summary>Opens the board at <paramref name="url"/> (a proxy's, say) in a new context of the given size.</summary>
-    internal async Task<BoardPage> OpenPageAsync(string url, int width = 1280, int height = 800)
+    /// <summary>Opens the board at <paramref name="url"/>, for a server this fixture does not own.</summary>
+    internal async Task<BoardPage> OpenPageAsync(string url, int width = 1280, int height = 800, string? initScript = null, bool fakeTimers = false)
     {
         var page = await BoardPage.OpenAsync(_chromium!.Browser, url, new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
-        });
+        }, initScript, fakeTimers);
         _pages.Add(page);
         return page;
+    }
+
+    /// <summary>Closes a page before the test ends (a visitor leaving).</summary>
+    internal async Task ClosePageAsync(BoardPage page)
+    {
+        _pages.Remove(page);
+        await page.AssertNoConsoleProblemsAsync();
+        await page.DisposeAsync();
     }
 
     /// <summary>/api/flights in the page's order, to compare with what the page shows.</summary>

@@ -18,13 +18,16 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<ServerProcess> StartAsync(string scenarioJson, params string[] options)
+    public static Task<ServerProcess> StartAsync(string scenarioJson, params string[] options) => StartAsync(scenarioJson, null, options);
+
+    /// <summary>Starts on <paramref name="port"/> when given (a restart on the same port), else on a free one.</summary>
+    public static async Task<ServerProcess> StartAsync(string scenarioJson, int? fixedPort, params string[] options)
     {
         string file = Path.Combine(Directory.CreateTempSubdirectory("sseflights-scenario-").FullName, "scenario.json");
         await File.WriteAllTextAsync(file, scenarioJson);
         for (int attempt = 1; ; attempt++)
         {
-            int port = FreePort.Reserve();
+            int port = fixedPort ?? FreePort.Reserve();
             var program = BuiltProgram.Start([.. options, "--port", port.ToString(), "--scenario", file]);
             try
             {

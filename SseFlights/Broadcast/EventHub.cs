@@ -179,19 +179,38 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     {
         lock (_gate)
         {
-            var plan = Plan(lastEventId);
-            if (plan.Kind != JoinKind.NoContent && !plan.EndsStream)
+            var plan = Decide(lastEventId);
+            if (plan.Kind != JoinKind.NoContent && plan.Kind != JoinKind.Refused && !plan.EndsStream)
             {
-                if (_stopping || _clients.Count >= maxClients)
-                {
-                    return new JoinPlan(JoinKind.Refused, [], _stopping ? "the server is shutting down" : $"the server is at its limit of {maxClients} streams");
-                }
-
                 _clients.Add(client);
             }
 
             return plan;
         }
+    }
+
+    /// <summary>
+    /// The plan a <see cref="Join"/> with this id would get now, without joining (HEAD /events):
+    /// it takes no slot, so a page whose EventSource gave up can ask why at no cost.
+    /// </summary>
+    public JoinPlan Peek(string? lastEventId)
+    {
+        lock (_gate)
+        {
+            return Decide(lastEventId);
+        }
+    }
+
+    private JoinPlan Decide(string? lastEventId)
+    {
+        var plan = Plan(lastEventId);
+        bool wantsSlot = plan.Kind != JoinKind.NoContent && !plan.EndsStream;
+        if (wantsSlot && (_stopping || _clients.Count >= maxClients))
+        {
+            return new JoinPlan(JoinKind.Refused, [], _stopping ? "the server is shutting down" : $"the server is at its limit of {maxClients} streams");
+        }
+
+        return plan;
     }
 
     public void Leave(IEventSubscriber client)

@@ -12,7 +12,35 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
     private readonly ILogger _log = log.ForContext<EventStreamEndpoint>();
     private readonly byte[] _retryFrame = SseFormatter.FormatRetry(retryMilliseconds);
     private readonly EncodedEvent _heartbeat = EncodedEvent.Comment(SseFormatter.FormatComment("heartbeat"));
+    /// <summary>How long a refused client should wait; the page waits this (plus jitter) before trying again.</summary>
+    private const string RetryAfterSeconds = "5";
+
     private long _nextClientId;
+
+    /// <summary>
+    /// HEAD /events: the status and headers a GET would get now (200, 204 after the close, 503 when
+    /// full), with no body and without joining, so it takes no slot. A page whose EventSource gave
+    /// up (EventSource never tells why) asks this to choose between waiting, backing off and stopping.
+    /// </summary>
+    public Task HeadAsync(HttpListenerContext context)
+    {
+        var response = context.Response;
+        var plan = hub.Peek(LastEventId(context.Request));
+        switch (plan.Kind)
+        {
+            case JoinKind.NoContent:
+                Responses.Empty(response, 204);
+                return Task.CompletedTask;
+            case JoinKind.Refused:
+                return RefuseAsync(response, plan, headOnly: true);
+        }
+
+        StreamHeaders(response);
+        // Left chunked, HttpListener would end the answer with the last chunk: a body a HEAD must not have.
+        response.ContentLength64 = 0;
+        response.Close();
+        return Task.CompletedTask;
+    }
 
     public async Task HandleAsync(HttpListenerContext context)
     {
@@ -20,8 +48,7 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
         var response = context.Response;
         long clientId = Interlocked.Increment(ref _nextClientId);
 
-        // The header wins over the query parameter, which exists for polyfills that cannot set headers.
-        string? lastEventId = request.Headers["Last-Event-ID"] ?? request.QueryString["lastEventId"];
+        string? lastEventId = LastEventId(request);
         var session = new EventStreamSession(clientId, ResponseBody.Open(response), limits, _heartbeat, time, metrics, _log);
         var plan = hub.Join(session, lastEventId);
         metrics.StreamOpened(plan);
@@ -33,16 +60,11 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
                 return;
             case JoinKind.Refused:
                 _log.Warning("Client {ClientId} from {Remote} refused: {Reason}", clientId, request.RemoteEndPoint, plan.Reason);
-                response.Headers["Retry-After"] = "5";
-                await Responses.TextAsync(response, 503, $"Service unavailable: {plan.Reason}; try again shortly.").ConfigureAwait(false);
+                await RefuseAsync(response, plan, headOnly: false).ConfigureAwait(false);
                 return;
         }
 
-        response.StatusCode = 200;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers["Cache-Control"] = "no-cache, no-transform";
-        response.Headers["X-Accel-Buffering"] = "no";
-        response.Headers["X-Content-Type-Options"] = "nosniff";
+        StreamHeaders(response);
 
         int resent = plan.Kind == JoinKind.Resume ? plan.Frames.Count : 0;
         _log.Information(
@@ -62,5 +84,25 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
                 "Stream {ClientId} closed after {Seconds:0.0}s: {Why}; {Events} events sent",
                 clientId, time.GetElapsedTime(opened).TotalSeconds, session.EndReason.Describe(), session.EventsSent);
         }
+    }
+
+    // The header wins over the query parameter, which exists for polyfills that cannot set headers.
+    private static string? LastEventId(HttpListenerRequest request) =>
+        request.Headers["Last-Event-ID"] ?? request.QueryString["lastEventId"];
+
+    private static Task RefuseAsync(HttpListenerResponse response, JoinPlan plan, bool headOnly)
+    {
+        response.Headers["Retry-After"] = RetryAfterSeconds;
+        byte[] body = System.Text.Encoding.UTF8.GetBytes($"Service unavailable: {plan.Reason}; try again shortly.\n");
+        return Responses.SendAsync(response, 503, "text/plain; charset=utf-8", body, headOnly);
+    }
+
+    private static void StreamHeaders(HttpListenerResponse response)
+    {
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers["Cache-Control"] = "no-cache, no-transform";
+        response.Headers["X-Accel-Buffering"] = "no";
+        response.Headers["X-Content-Type-Options"] = "nosniff";
     }
 }

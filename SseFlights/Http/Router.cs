@@ -38,7 +38,7 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
         }
 
         bool read = method == "GET" || head;
-        string allow = path.Path == "/events" ? "GET, OPTIONS" : ReadMethods;
+        string allow = ReadMethods;
         if (method == "OPTIONS")
         {
             cors.AnswerPreflight(request, response, allow);
@@ -46,9 +46,9 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
         }
 
         cors.Apply(request, response);
-        if (path.Path == "/events" && method == "GET")
+        if (path.Path == "/events" && read)
         {
-            return events.HandleAsync(context);
+            return head ? events.HeadAsync(context) : events.HandleAsync(context);
         }
 
         if (!read)
@@ -58,7 +58,6 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
 
         return path.Path switch
         {
-            "/events" => Responses.MethodNotAllowedAsync(response, allow, head),
             "/api/flights" => api.FlightsAsync(context, head),
             "/api/scenario" => api.ScenarioAsync(context, head),
             "/healthz" => api.HealthAsync(context, head),

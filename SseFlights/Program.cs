@@ -44,13 +44,14 @@ internal static class Program
         var player = new ScenarioPlayer(scenario, hub, options.Speed, time, metrics, log);
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
         var monitor = new ClientMonitor(hub, heartbeat, time);
+        var sessions = new StreamSessions();
         var router = new Router(
-            new EventStreamEndpoint(hub, StreamLimits.For(heartbeat), options.RetryMilliseconds, time, metrics, log),
+            new EventStreamEndpoint(hub, sessions, StreamLimits.For(heartbeat), options.RetryMilliseconds, time, metrics, log),
             new ApiEndpoints(hub, scenario, player),
             new StaticFileEndpoint(files),
             new CorsPolicy(options.CorsOrigins),
             new MetricsEndpoint(registry));
-        return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, player, monitor, meter, registry, time, log);
+        return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, sessions, player, monitor, meter, registry, time, log);
     }
 
     private static async Task<int> RunServerAsync(ServerOptions options, CancellationToken cancellationToken)

@@ -172,4 +172,61 @@ public class EventStreamSessionTests
         Assert.That(_body.Writes, Is.EqualTo(new[] { "retry: 3000\n\n", "event: e\ndata: 1\nid: 1\n\n" }));
         Assert.That((_body.Ended, session.EndReason), Is.EqualTo((true, StreamEndReason.Drop)));
     }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task RunAsync_ServerLifetimeEnds_FinishesCleanlyAfterWhatIsQueued(CancellationToken cancellationToken)
+    {
+        using var lifetime = new CancellationTokenSource();
+        var session = Session();
+        _body.Hold();
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false, lifetime.Token);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+        session.Offer(Event(1));
+
+        await lifetime.CancelAsync();
+        _body.Release();
+        await run.WaitAsync(cancellationToken);
+
+        Assert.That(_body.Writes, Is.EqualTo(new[] { "retry: 3000\n\n", "event: e\ndata: 1\nid: 1\n\n" }));
+        Assert.That((_body.Ended, _body.WasCut, session.EndReason, session.Completion.IsCompleted), Is.EqualTo((true, false, StreamEndReason.Shutdown, true)));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task DisposeAsync_StreamStuckInAWrite_CutsItAndWaitsForItsRunToEnd(CancellationToken cancellationToken)
+    {
+        var session = Session();
+        _body.Hold();
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+
+        await session.DisposeAsync().AsTask().WaitAsync(cancellationToken);
+
+        Assert.That((run.IsCompleted, _body.WasCut, _body.Ended, session.EndReason), Is.EqualTo((true, true, false, StreamEndReason.Shutdown)));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task StreamSessions_TrackUntilDisposed_AndDisposeAllEndsWhatIsStillOpen(CancellationToken cancellationToken)
+    {
+        var sessions = new StreamSessions();
+        var open = Session();
+        var left = new EventStreamSession(8, new FakeResponseBody(), new StreamLimits(8, 1024, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15)), Heartbeat, _time, new ServerMetrics(_meter, _time), Serilog.Core.Logger.None);
+        using var tracked = sessions.Track(open);
+        using (sessions.Track(left))
+        {
+            Assert.That(sessions.Count, Is.EqualTo(2));
+        }
+
+        _body.Hold();
+        var run = open.RunAsync(Retry, [], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+        var ended = sessions.WhenAllEndedAsync();
+        Assert.That((sessions.Count, ended.IsCompleted), Is.EqualTo((1, false)));
+
+        await sessions.DisposeAllAsync().WaitAsync(cancellationToken);
+
+        Assert.That((run.IsCompleted, ended.IsCompleted, _body.WasCut), Is.EqualTo((true, true, true)));
+    }
 }

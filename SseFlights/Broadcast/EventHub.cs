@@ -139,17 +139,12 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         return clients.Length;
     }
 
-    /// <summary>Server shutdown: refuse new streams and end the open ones cleanly.</summary>
+    /// <summary>Server shutdown: refuse new streams (the server's lifetime token ends the open ones).</summary>
     public void Stop()
     {
         lock (_gate)
         {
             _stopping = true;
-        }
-
-        foreach (var client in Clients())
-        {
-            client.Finish(StreamEndReason.Shutdown);
         }
     }
 

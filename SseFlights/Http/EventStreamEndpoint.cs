@@ -7,7 +7,8 @@ using SseFlights.Sse;
 namespace SseFlights.Http;
 
 /// <summary>GET /events: decides how the stream starts (snapshot, resume, live, 204, 503), then hands it to its session.</summary>
-internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int retryMilliseconds, TimeProvider time, ServerMetrics metrics, ILogger log)
+internal sealed class EventStreamEndpoint(
+    EventHub hub, StreamSessions sessions, StreamLimits limits, int retryMilliseconds, TimeProvider time, ServerMetrics metrics, ILogger log)
 {
     private readonly ILogger _log = log.ForContext<EventStreamEndpoint>();
     private readonly byte[] _retryFrame = SseFormatter.FormatRetry(retryMilliseconds);
@@ -42,7 +43,7 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
         return Task.CompletedTask;
     }
 
-    public async Task HandleAsync(HttpListenerContext context)
+    public async Task HandleAsync(HttpListenerContext context, CancellationToken lifetime)
     {
         var request = context.Request;
         var response = context.Response;
@@ -50,6 +51,9 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
 
         string? lastEventId = LastEventId(request);
         var session = new EventStreamSession(clientId, ResponseBody.Open(response), limits, _heartbeat, time, metrics, _log);
+
+        // Tracked before the hub can offer it anything, so shutdown never misses a starting stream.
+        using var tracked = sessions.Track(session);
         var plan = hub.Join(session, lastEventId);
         metrics.StreamOpened(plan);
         switch (plan.Kind)
@@ -74,7 +78,7 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
         long opened = time.GetTimestamp();
         try
         {
-            await session.RunAsync(_retryFrame, plan.Frames, plan.EndsStream).ConfigureAwait(false);
+            await session.RunAsync(_retryFrame, plan.Frames, plan.EndsStream, lifetime).ConfigureAwait(false);
         }
         finally
         {

@@ -12,7 +12,7 @@ namespace SseFlights.Http;
 /// that the hub and the ticker offer frames to, and one loop that drains whatever is queued into
 /// one buffer and writes it in one call. Nobody else writes to the response.
 /// </summary>
-internal sealed class EventStreamSession : IEventSubscriber
+internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
 {
     /// <summary>A write gathers queued frames up to this size (more when one frame alone is larger).</summary>
     private const int CoalesceLimit = 8 * 1024;
@@ -33,6 +33,9 @@ internal sealed class EventStreamSession : IEventSubscriber
     private long _writeStarted;
     private int _state = Open;
     private int _released;
+
+    // Completes when the run has released the response, however it ended.
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private StreamEndReason _endReason = StreamEndReason.Dead;
 
     public EventStreamSession(long clientId, ResponseBody body, StreamLimits limits, EncodedEvent heartbeat, TimeProvider time, ServerMetrics metrics, ILogger log)
@@ -121,10 +124,18 @@ internal sealed class EventStreamSession : IEventSubscriber
         }
     }
 
-    /// <summary>Writes the opening frames, then live frames until the stream ends; never throws for a departed client.</summary>
-    public async Task RunAsync(byte[] retryFrame, IReadOnlyList<EncodedEvent> opening, bool endsAfterOpening)
+    /// <summary>Completes when the stream has ended and its response is released.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>
+    /// Writes the opening frames, then live frames until the stream ends; never throws for a
+    /// departed client. When <paramref name="lifetime"/> (the server's) is cancelled, the stream
+    /// finishes cleanly after what is queued.
+    /// </summary>
+    public async Task RunAsync(byte[] retryFrame, IReadOnlyList<EncodedEvent> opening, bool endsAfterOpening, CancellationToken lifetime = default)
     {
         bool clean = false;
+        using var stopping = lifetime.UnsafeRegister(static state => ((EventStreamSession)state!).Finish(StreamEndReason.Shutdown), this);
         try
         {
             await WriteOpeningAsync(retryFrame, opening).ConfigureAwait(false);
@@ -158,7 +169,15 @@ internal sealed class EventStreamSession : IEventSubscriber
         finally
         {
             await ReleaseAsync(clean).ConfigureAwait(false);
+            _completion.TrySetResult();
         }
+    }
+
+    /// <summary>Cuts the stream if it is still open and waits until its run has ended.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Cut(StreamEndReason.Shutdown);
+        await Completion.ConfigureAwait(false);
     }
 
     private async Task WriteOpeningAsync(byte[] retryFrame, IReadOnlyList<EncodedEvent> opening)

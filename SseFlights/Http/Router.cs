@@ -7,7 +7,8 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
 {
     private const string ReadMethods = "GET, HEAD, OPTIONS";
 
-    public Task HandleAsync(HttpListenerContext context)
+    /// <summary>Answers one request; <paramref name="lifetime"/> is the server's, cancelled when it begins to shut down.</summary>
+    public Task HandleAsync(HttpListenerContext context, CancellationToken lifetime)
     {
         var request = context.Request;
         var response = context.Response;
@@ -48,7 +49,7 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
         cors.Apply(request, response);
         if (path.Path == "/events" && read)
         {
-            return head ? events.HeadAsync(context) : events.HandleAsync(context);
+            return head ? events.HeadAsync(context) : events.HandleAsync(context, lifetime);
         }
 
         if (!read)

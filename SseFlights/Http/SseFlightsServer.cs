@@ -14,7 +14,16 @@ namespace SseFlights.Http;
 /// Owns the meter and its listener, and disposes them last.
 /// </summary>
 internal sealed class SseFlightsServer(
-    IReadOnlyList<string> prefixes, Router router, EventHub hub, ScenarioPlayer player, ClientMonitor monitor, Meter meter, MetricsRegistry registry, TimeProvider time, ILogger log)
+    IReadOnlyList<string> prefixes,
+    Router router,
+    EventHub hub,
+    StreamSessions sessions,
+    ScenarioPlayer player,
+    ClientMonitor monitor,
+    Meter meter,
+    MetricsRegistry registry,
+    TimeProvider time,
+    ILogger log)
     : IAsyncDisposable
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromMilliseconds(1500);
@@ -25,6 +34,9 @@ internal sealed class SseFlightsServer(
     private readonly HttpListener _listener = new() { IgnoreWriteExceptions = false };
     private readonly ILogger _log = log.ForContext<SseFlightsServer>();
     private readonly ConcurrentDictionary<long, Task> _requests = new();
+
+    // The server's lifetime, handed to every request: cancelled when shutdown begins.
+    private readonly CancellationTokenSource _lifetime = new();
     private long _nextRequest;
 
     /// <summary>Completes when the timeline has played to its end (never, for a repeating scenario).</summary>
@@ -84,19 +96,17 @@ internal sealed class SseFlightsServer(
             await Task.Delay(FailureLinger, time, CancellationToken.None).ConfigureAwait(false);
         }
 
-        _log.Information("Shutting down: ending {Count} open streams", hub.ClientCount);
+        _log.Information("Shutting down: ending {Count} open streams", sessions.Count);
         await background.CancelAsync().ConfigureAwait(false);
         hub.Stop();
-        await WaitForRequestsAsync(DrainTimeout).ConfigureAwait(false);
-        foreach (var client in hub.Clients())
-        {
-            client.Cut(StreamEndReason.Shutdown);
-        }
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await WaitAsync(sessions.WhenAllEndedAsync(), DrainTimeout, "streams").ConfigureAwait(false);
+        await sessions.DisposeAllAsync().ConfigureAwait(false);
+        await WaitAsync(Task.WhenAll(_requests.Values), DrainTimeout, "requests").ConfigureAwait(false);
 
         await accepting.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(acceptLoop, Timeline, ticker).ConfigureAwait(false);
         _listener.Close();
-        await WaitForRequestsAsync(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
         return hub.Failure is null ? ServerExit.Stopped : ServerExit.ClockFailed;
     }
 
@@ -149,7 +159,7 @@ internal sealed class SseFlightsServer(
         await Task.Yield();
         try
         {
-            await router.HandleAsync(context).ConfigureAwait(false);
+            await router.HandleAsync(context, _lifetime.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
         {
@@ -182,15 +192,16 @@ internal sealed class SseFlightsServer(
         }
     }
 
-    private async Task WaitForRequestsAsync(TimeSpan timeout)
+    /// <summary>Waits for <paramref name="work"/> on the server's clock, at most <paramref name="timeout"/>.</summary>
+    private async Task WaitAsync(Task work, TimeSpan timeout, string what)
     {
         try
         {
-            await Task.WhenAll(_requests.Values).WaitAsync(timeout).ConfigureAwait(false);
+            await work.WaitAsync(timeout, time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            _log.Warning("{Count} requests were still running at shutdown", _requests.Count);
+            _log.Warning("Some {What} were still running {Seconds}s into shutdown", what, timeout.TotalSeconds);
         }
     }
 
@@ -212,6 +223,7 @@ internal sealed class SseFlightsServer(
 
     public ValueTask DisposeAsync()
     {
+        _lifetime.Dispose();
         _listener.Close();
         registry.Dispose();
         meter.Dispose();

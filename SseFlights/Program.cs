@@ -45,9 +45,10 @@ internal static class Program
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
         var monitor = new ClientMonitor(hub, heartbeat, time);
         var sessions = new StreamSessions();
+        var writePath = options.WritePath.Effective();
         var router = new Router(
-            new EventStreamEndpoint(hub, sessions, StreamLimits.For(heartbeat), options.RetryMilliseconds, time, metrics, log),
-            new ApiEndpoints(hub, scenario, player),
+            new EventStreamEndpoint(hub, sessions, writePath, StreamLimits.For(heartbeat), options.RetryMilliseconds, time, metrics, log),
+            new ApiEndpoints(hub, scenario, player, writePath),
             new StaticFileEndpoint(files),
             new CorsPolicy(options.CorsOrigins),
             new MetricsEndpoint(registry));
@@ -56,6 +57,14 @@ internal static class Program
 
     private static async Task<int> RunServerAsync(ServerOptions options, CancellationToken cancellationToken)
     {
+        var (writePath, writePathError) = WritePaths.FromEnvironment(Environment.GetEnvironmentVariable(WritePaths.Variable));
+        if (writePathError is not null)
+        {
+            Console.Error.WriteLine($"sseflights: {writePathError}");
+            return ExitUsage;
+        }
+
+        options = options with { WritePath = writePath };
         ScenarioDefinition scenario;
         IFileSource files;
         try
@@ -85,10 +94,7 @@ internal static class Program
         {
             await using var server = BuildServer(options, scenario, files, TimeProvider.System, Log.Logger);
             server.Start();
-            if (!DirectChunkedBody.IsSupported)
-            {
-                Log.Warning("This runtime's HttpListener lacks the internals for direct chunk writes; streams use its own writer, and a client that stops reading can hold a thread");
-            }
+            LogWritePath(options.WritePath);
 
             if (ListenerPrefixes.IsAllInterfaces(options.Host))
             {
@@ -129,6 +135,22 @@ internal static class Program
             // Keep the process alive; the cancelled token runs the orderly shutdown and Main returns 0.
             context.Cancel = true;
             stop.Cancel();
+        }
+    }
+
+    private static void LogWritePath(WritePath wanted)
+    {
+        if (wanted.Effective() == WritePath.Direct)
+        {
+            Log.Information("Event streams use the direct write path: one asynchronous send per write, straight to the connection");
+        }
+        else if (wanted == WritePath.Direct)
+        {
+            Log.Warning("This runtime's HttpListener lacks the internals for direct chunk writes; streams use its own writer, and a client that stops reading can hold a thread");
+        }
+        else
+        {
+            Log.Information("Event streams use the listener's own writer ({Variable}=listener); a client that stops reading can hold a pool thread", WritePaths.Variable);
         }
     }
 

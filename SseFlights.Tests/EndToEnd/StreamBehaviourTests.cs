@@ -1,13 +1,18 @@
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using SseFlights.Http;
 using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.EndToEnd;
 
-/// <summary>Repeat cycles, custom events, heartbeats and vanished clients.</summary>
-public class StreamBehaviourTests
+/// <summary>Repeat cycles, custom events, heartbeats and vanished clients, on both write paths.</summary>
+[TestFixture("direct")]
+[TestFixture("listener")]
+public class StreamBehaviourTests(string path)
 {
+    private readonly WritePath _writePath = WritePaths.FromEnvironment(path).Path;
+
     private const string Repeating = """
         {
           "name": "Loop",
@@ -27,7 +32,7 @@ public class StreamBehaviourTests
     public async Task Repeat_EachCycleStartsWithAResetSnapshot_AndIdsKeepCountingUp()
     {
         var time = new FakeTimeProvider();
-        await using var server = await TestServer.StartAsync(Repeating, time, o => o with { HeartbeatSeconds = 3600 });
+        await using var server = await TestServer.StartAsync(Repeating, time, o => o with { HeartbeatSeconds = 3600, WritePath = _writePath });
         await using var client = await SseConnection.OpenAsync(server.Http);
         await client.NextAsync();
 
@@ -74,7 +79,7 @@ public class StreamBehaviourTests
     public async Task Repeat_AClientResumingAcrossACycle_GetsTheCycleSnapshotAsAnEvent()
     {
         var time = new FakeTimeProvider();
-        await using var server = await TestServer.StartAsync(Repeating, time, o => o with { HeartbeatSeconds = 3600 });
+        await using var server = await TestServer.StartAsync(Repeating, time, o => o with { HeartbeatSeconds = 3600, WritePath = _writePath });
         time.Advance(TimeSpan.FromSeconds(12));
         await Eventually.ValueAsync(() => server.GetJsonAsync("healthz"), h => h.GetProperty("lastEventId").GetInt64() == 5, TimeSpan.FromSeconds(10), "event 5");
 
@@ -98,7 +103,7 @@ public class StreamBehaviourTests
                 { "at": 1, "event": "notice", "data": { "text": "Ünïcödé", "n": [1, 2.5, null, true] } }
               ]
             }
-            """, time);
+            """, time, o => o with { WritePath = _writePath });
         await using var client = await SseConnection.OpenAsync(server.Http);
         await client.NextAsync();
         time.Advance(TimeSpan.FromSeconds(1));
@@ -116,7 +121,7 @@ public class StreamBehaviourTests
     public async Task Heartbeat_IdleStream_GetsACommentFrameEachInterval()
     {
         var time = new FakeTimeProvider();
-        await using var server = await TestServer.StartAsync(Scenarios.Tutorial, time, o => o with { HeartbeatSeconds = 1 });
+        await using var server = await TestServer.StartAsync(Scenarios.Tutorial, time, o => o with { HeartbeatSeconds = 1, WritePath = _writePath });
         await using var client = await SseConnection.OpenAsync(server.Http);
         await client.NextAsync();
 
@@ -152,7 +157,7 @@ public class StreamBehaviourTests
     [CancelAfter(30_000)]
     public async Task VanishedClients_AreRemovedWithinTwoHeartbeats()
     {
-        await using var server = await TestServer.StartAsync(Scenarios.Tutorial, configure: o => o with { HeartbeatSeconds = 1 });
+        await using var server = await TestServer.StartAsync(Scenarios.Tutorial, configure: o => o with { HeartbeatSeconds = 1, WritePath = _writePath });
         var sockets = new List<Socket>();
         for (int i = 0; i < 20; i++)
         {
@@ -171,6 +176,17 @@ public class StreamBehaviourTests
 
         // Two heartbeats of 1 s, plus the ticker's quarter beat and half a second of scheduling slack.
         await Eventually.ValueAsync(server.ClientsAsync, n => n == 0, TimeSpan.FromSeconds(2.75), "every vanished client to be removed within two heartbeats");
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task Stats_NameTheWritePathStreamsReallyUse()
+    {
+        await using var server = await TestServer.StartAsync(Scenarios.Tutorial, new FakeTimeProvider(), o => o with { WritePath = _writePath });
+
+        var stats = await server.GetJsonAsync("api/stats");
+
+        Assert.That(stats.GetProperty("writePath").GetString(), Is.EqualTo(_writePath == WritePath.Direct ? "direct" : "listener"));
     }
 
     private static int Count(string text, string what)

@@ -22,6 +22,9 @@ internal sealed record ServerOptions(
     Serilog.Events.LogEventLevel LogLevel,
     LogFormat LogFormat)
 {
+    /// <summary>How streams are written; from <c>SSEFLIGHTS_WRITE_PATH</c>, not the command line (an operator's and the tests' switch).</summary>
+    public Http.WritePath WritePath { get; init; } = Http.WritePath.Direct;
+
     public static ServerOptions Defaults { get; } = new(
         5000, "localhost", null, null, 1, 15, 3000, 1024, 10_000, [], Serilog.Events.LogEventLevel.Information, LogFormat.Text);
 }

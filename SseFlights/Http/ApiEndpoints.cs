@@ -5,7 +5,7 @@ using SseFlights.Scenario;
 namespace SseFlights.Http;
 
 /// <summary>The JSON endpoints: the board for non-SSE clients, the scenario for the page, health for tests and benchmarks.</summary>
-internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, ScenarioPlayer player)
+internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, ScenarioPlayer player, WritePath writePath)
 {
     private readonly byte[] _scenarioInfo = ApiJson.Serialize(new ScenarioInfo(
         scenario.Name, scenario.CustomEvents, scenario.Repeat, scenario.Cycle, scenario.Flights.Count, scenario.Timeline.Count));
@@ -23,7 +23,8 @@ internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, Sc
             [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)],
             GC.GetTotalMemory(forceFullCollection: false),
             ThreadPool.ThreadCount,
-            hub.ClientCount);
+            hub.ClientCount,
+            writePath == WritePath.Direct ? "direct" : "listener");
         return Responses.JsonAsync(context.Response, ApiJson.Serialize(stats), headOnly);
     }
 

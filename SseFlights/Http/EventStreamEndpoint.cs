@@ -8,7 +8,7 @@ namespace SseFlights.Http;
 
 /// <summary>GET /events: decides how the stream starts (snapshot, resume, live, 204, 503), then hands it to its session.</summary>
 internal sealed class EventStreamEndpoint(
-    EventHub hub, StreamSessions sessions, StreamLimits limits, int retryMilliseconds, TimeProvider time, ServerMetrics metrics, ILogger log)
+    EventHub hub, StreamSessions sessions, WritePath writePath, StreamLimits limits, int retryMilliseconds, TimeProvider time, ServerMetrics metrics, ILogger log)
 {
     private readonly ILogger _log = log.ForContext<EventStreamEndpoint>();
     private readonly byte[] _retryFrame = SseFormatter.FormatRetry(retryMilliseconds);
@@ -50,7 +50,7 @@ internal sealed class EventStreamEndpoint(
         long clientId = Interlocked.Increment(ref _nextClientId);
 
         string? lastEventId = LastEventId(request);
-        var session = new EventStreamSession(clientId, ResponseBody.Open(response), limits, _heartbeat, time, metrics, _log);
+        var session = new EventStreamSession(clientId, ResponseBody.Open(response, writePath), limits, _heartbeat, time, metrics, _log);
 
         // Tracked before the hub can offer it anything, so shutdown never misses a starting stream.
         using var tracked = sessions.Track(session);

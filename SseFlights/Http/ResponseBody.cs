@@ -27,21 +27,22 @@ internal abstract class ResponseBody
     /// <summary>Closes the connection at once, without another byte, and without ever blocking.</summary>
     public abstract void Cut();
 
-    /// <summary>
-    /// The direct body when this runtime's HttpListener has the internals it needs (checked once at
-    /// start-up), otherwise the listener's own stream.
-    /// </summary>
-    public static ResponseBody Open(HttpListenerResponse response) =>
-        DirectChunkedBody.IsSupported ? new DirectChunkedBody(response) : new ListenerStreamBody(response);
+    /// <summary>The body for <paramref name="path"/> (already resolved with <see cref="WritePaths.Effective"/>).</summary>
+    public static ResponseBody Open(HttpListenerResponse response, WritePath path) =>
+        path == WritePath.Direct ? new DirectChunkedBody(response) : new ListenerStreamBody(response);
 }
 
 /// <summary>
 /// The listener's own response stream. Correct everywhere, but on Linux each write is three socket
-/// sends, two of them synchronous: a peer that stops reading blocks a pool thread per write, and
-/// even Abort() blocks, because closing the stream writes the last chunk synchronously first.
+/// sends, two of them synchronous: a peer that stops reading blocks the pool thread of its own
+/// writer, and even Abort() blocks, because closing the stream writes the last chunk synchronously
+/// first. So a cut is handed to the thread pool: the scenario clock and the heartbeat ticker, which
+/// cut slow and stalled clients, never wait on one client's socket.
 /// </summary>
 internal sealed class ListenerStreamBody(HttpListenerResponse response) : ResponseBody
 {
+    private static readonly Action<HttpListenerResponse> AbortResponse = static r => r.Abort();
+
     public override ValueTask WriteChunkAsync(byte[] buffer, int length) =>
         response.OutputStream.WriteAsync(buffer.AsMemory(HeaderRoom, length));
 
@@ -51,7 +52,7 @@ internal sealed class ListenerStreamBody(HttpListenerResponse response) : Respon
         return ValueTask.CompletedTask;
     }
 
-    public override void Cut() => response.Abort();
+    public override void Cut() => ThreadPool.UnsafeQueueUserWorkItem(AbortResponse, response, preferLocal: false);
 }
 
 /// <summary>

@@ -77,7 +77,12 @@ internal static class Program
         {
             await using var server = BuildServer(options, scenario, files, TimeProvider.System, Log.Logger);
             server.Start();
-            if (!DirectChunkedBody.IsSupported)
+            if (DirectChunkedBody.IsSupported)
+            {
+                // Said out loud so a trimmed or AOT build shows (and the packaging tests check) that it kept the fields.
+                Log.Information("Event streams use the direct write path: one asynchronous send per write, straight to the connection");
+            }
+            else
             {
                 Log.Warning("This runtime's HttpListener lacks the internals for direct chunk writes; streams use its own writer, and a client that stops reading can hold a thread");
             }

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
@@ -144,9 +145,14 @@ internal sealed class DirectChunkedBody : ResponseBody
         return start;
     }
 
+    // A trimmed or Native AOT build keeps only what code names: these keep the private fields that
+    // FindFields looks up by name, so the direct path survives a publish instead of quietly falling back.
+    [DynamicDependency("_stream", "System.Net.HttpResponseStream", "System.Net.HttpListener")]
+    [DynamicDependency("_trailer_sent", "System.Net.HttpResponseStream", "System.Net.HttpListener")]
     private static (FieldInfo, FieldInfo)? FindFields()
     {
-        var type = typeof(HttpListener).Assembly.GetType("System.Net.HttpResponseStream");
+        // A literal assembly-qualified name lets the trimmer see which type this is (Assembly.GetType would not).
+        var type = Type.GetType("System.Net.HttpResponseStream, System.Net.HttpListener");
         const BindingFlags Private = BindingFlags.Instance | BindingFlags.NonPublic;
         var inner = type?.GetField("_stream", Private);
         var trailerSent = type?.GetField("_trailer_sent", Private);

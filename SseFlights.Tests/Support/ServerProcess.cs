@@ -18,14 +18,21 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<ServerProcess> StartAsync(string scenarioJson, params string[] options)
+    public static Task<ServerProcess> StartAsync(string scenarioJson, params string[] options) =>
+        StartExecutableAsync(BuiltProgram.ExecutablePath, scenarioJson, options);
+
+    /// <summary>
+    /// Runs <paramref name="executable"/> as the README says, <c>--port P --scenario scenario.json</c>,
+    /// from a folder that holds only that scenario file.
+    /// </summary>
+    public static async Task<ServerProcess> StartExecutableAsync(string executable, string scenarioJson, params string[] options)
     {
-        string file = Path.Combine(Directory.CreateTempSubdirectory("sseflights-scenario-").FullName, "scenario.json");
-        await File.WriteAllTextAsync(file, scenarioJson);
+        string folder = Directory.CreateTempSubdirectory("sseflights-scenario-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "scenario.json"), scenarioJson);
         for (int attempt = 1; ; attempt++)
         {
             int port = FreePort.Reserve();
-            var program = BuiltProgram.Start([.. options, "--port", port.ToString(), "--scenario", file]);
+            var program = BuiltProgram.StartExecutable(executable, folder, [.. options, "--port", port.ToString(), "--scenario", "scenario.json"]);
             try
             {
                 await program.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));

@@ -58,14 +58,14 @@ public abstract class PublishedBinaryTests
 }
 
 /// <summary><c>dotnet publish -r linux-x64</c>: a self-contained, trimmed single file.</summary>
-[Parallelizable(ParallelScope.Self)]
+[Parallelizable(ParallelScope.All)]
 public class SingleFileBinaryTests : PublishedBinaryTests
 {
     protected override string[] PublishOptions => [];
 }
 
 /// <summary><c>dotnet publish -r linux-x64 -p:PublishAot=true</c>: native code, no JIT at run time.</summary>
-[Parallelizable(ParallelScope.Self)]
+[Parallelizable(ParallelScope.All)]
 public class NativeAotBinaryTests : PublishedBinaryTests
 {
     protected override string[] PublishOptions => ["-p:PublishAot=true"];

@@ -7,7 +7,7 @@ namespace SseFlights.Tests.Packaging;
 /// dotnet pack makes a .NET tool; dotnet tool install puts the sseflights command on a tool path,
 /// and the README's command then works as written.
 /// </summary>
-[Parallelizable(ParallelScope.Self)]
+[Parallelizable(ParallelScope.All)]
 public class ToolPackageTests
 {
     private SourceTree _tree = null!;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.Packaging;
 
@@ -8,13 +9,7 @@ internal static class DotnetCli
     /// <summary>Runs <c>dotnet ARGS</c> in <paramref name="folder"/>, fails the test unless it exits 0, and returns what it printed.</summary>
     public static async Task<string> RunAsync(string folder, TimeSpan timeout, params string[] args)
     {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = folder,
-        };
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { WorkingDirectory = folder };
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -30,22 +25,8 @@ internal static class DotnetCli
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
 
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"dotnet {string.Join(' ', args)} took over {timeout.TotalSeconds:0} s:\n{await stdout}{await stderr}");
-        }
-
-        string output = await stdout + await stderr;
-        Assert.That(process.ExitCode, Is.EqualTo(0), $"dotnet {string.Join(' ', args)}:\n{output}");
+        var (code, output) = await ChildProcess.RunAsync(info, timeout);
+        Assert.That(code, Is.EqualTo(0), $"dotnet {string.Join(' ', args)}:\n{output}");
         return output;
     }
 }

@@ -25,28 +25,14 @@ public class BenchSmokeTests
         Assert.That(summary, Does.Contain("\"ok\":true").And.Contain("\"connected\":20").And.Contain("\"gaps\":0").And.Contain("\"failed\":0"));
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args, TimeSpan timeout)
+    private static Task<(int Code, string Output)> RunAsync(string file, string[] args, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(file);
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        return ChildProcess.RunAsync(info, timeout);
     }
 }

@@ -7,19 +7,6 @@ namespace SseFlights.Tests.EndToEnd;
 /// <summary>The tutorial's story over the real server, on a fake clock so every event's moment is exact.</summary>
 public class TutorialStreamTests
 {
-    internal const string Snapshot0 =
-        "event: snapshot\ndata: {\"flights\":[{\"flight\":\"A123\",\"origin\":\"London\",\"arrival\":\"08:15\",\"state\":\"\"},"
-        + "{\"flight\":\"D654\",\"origin\":\"Berlin\",\"arrival\":\"08:45\",\"state\":\"\"},"
-        + "{\"flight\":\"U213\",\"origin\":\"New York\",\"arrival\":\"09:05\",\"state\":\"\"},"
-        + "{\"flight\":\"A987\",\"origin\":\"Buenos Aires\",\"arrival\":\"09:30\",\"state\":\"\"},"
-        + "{\"flight\":\"I768\",\"origin\":\"Rome\",\"arrival\":\"10:10\",\"state\":\"\"},"
-        + "{\"flight\":\"G119\",\"origin\":\"Tokyo\",\"arrival\":\"10:35\",\"state\":\"\"}]}\nid: 0\n\n";
-
-    internal const string Event1 = "event: flightStateUpdate\ndata: {\"flight\":\"I768\",\"state\":\"landing\"}\nid: 1\n\n";
-    internal const string Event2 = "event: flightStateUpdate\ndata: {\"flight\":\"I768\",\"state\":\"landed\"}\nid: 2\n\n";
-    internal const string Event3 = "event: flightRemoval\ndata: {\"flight\":\"I768\"}\nid: 3\n\n";
-    internal const string Event4 = "event: closedConnection\ndata:\nid: 4\n\n";
-
     [Test]
     [CancelAfter(30_000)]
     public async Task Stream_FromTheStart_SendsRetrySnapshotThenEachEventAtItsTimeThenEnds()
@@ -34,7 +21,7 @@ public class TutorialStreamTests
 
         var snapshot = await client.NextAsync();
         Assert.That((snapshot!.Value.EventType, snapshot.Value.EventId), Is.EqualTo(("snapshot", "0")));
-        Assert.That(client.RawText, Is.EqualTo("retry: 3000\n\n" + Snapshot0));
+        Assert.That(client.RawText, Is.EqualTo("retry: 3000\n\n" + TutorialBytes.Snapshot0));
 
         // Each event arrives once the clock reaches it (that none fires early is pinned to the tick in ScenarioPlayerTests).
         time.Advance(TimeSpan.FromSeconds(3));
@@ -50,7 +37,7 @@ public class TutorialStreamTests
         Assert.That((close!.Value.EventType, close.Value.EventId, close.Value.Data), Is.EqualTo(("closedConnection", "4", "")));
 
         Assert.That(await client.NextAsync(), Is.Null, "the stream must end after closedConnection");
-        Assert.That(client.RawText, Is.EqualTo("retry: 3000\n\n" + Snapshot0 + Event1 + Event2 + Event3 + Event4));
+        Assert.That(client.RawText, Is.EqualTo(TutorialBytes.Whole));
     }
 
     [Test]
@@ -76,7 +63,7 @@ public class TutorialStreamTests
 
         await using var late = await SseConnection.OpenAsync(server.Http, lastEventId: "1");
         Assert.That((await late.ReadToEndAsync()).Select(e => e.EventId), Is.EqualTo(new[] { "2", "3", "4" }));
-        Assert.That(late.RawText, Is.EqualTo("retry: 3000\n\n" + Event2 + Event3 + Event4));
+        Assert.That(late.RawText, Is.EqualTo("retry: 3000\n\n" + TutorialBytes.Event2 + TutorialBytes.Event3 + TutorialBytes.Event4));
 
         // A client away for longer than the history gets the final board and then the close.
         await using var negative = await SseConnection.OpenAsync(server.Http, lastEventId: "-3");

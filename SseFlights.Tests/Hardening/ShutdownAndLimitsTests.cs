@@ -9,11 +9,12 @@ namespace SseFlights.Tests.Hardening;
 [NonParallelizable]
 public class ShutdownAndLimitsTests
 {
-    [Test]
     [CancelAfter(120_000)]
-    public async Task Sigterm_With1000OpenStreams_EndsEveryStreamCleanlyAndExits0Within2Seconds()
+    [TestCase("direct")]
+    [TestCase("listener")]
+    public async Task Sigterm_With1000OpenStreams_EndsEveryStreamCleanlyAndExits0Within2Seconds(string writePath)
     {
-        await using var server = await ServerProcess.StartAsync(Scenarios.Busy(20, 5), "--log-level", "Warning");
+        await using var server = await ServerProcess.StartOnWritePathAsync(writePath, Scenarios.Busy(20, 5), "--log-level", "Warning");
         var clients = new List<RawSseClient>();
         for (int i = 0; i < 1000; i++)
         {

@@ -67,7 +67,7 @@ public class NginxStreamTests
             time.Advance(TimeSpan.FromSeconds(6));
             var rest = await resumed.ReadToEndAsync();
             Assert.That(rest.Select(e => e.EventId), Is.EqualTo(new[] { "3", "4" }));
-            Assert.That(resumed.RawText, Is.EqualTo("retry: 3000\n\n" + TutorialStreamTests.Event2 + TutorialStreamTests.Event3 + TutorialStreamTests.Event4));
+            Assert.That(resumed.RawText, Is.EqualTo("retry: 3000\n\n" + TutorialBytes.Event2 + TutorialBytes.Event3 + TutorialBytes.Event4));
         }
 
         using var after = await nginx.Http.GetAsync(path);
@@ -76,7 +76,7 @@ public class NginxStreamTests
 
         await using var query = await SseConnection.OpenAsync(nginx.Http, path + "?lastEventId=3");
         Assert.That(await query.ReadToEndAsync(), Has.Count.EqualTo(1));
-        Assert.That(query.RawText, Is.EqualTo("retry: 3000\n\n" + TutorialStreamTests.Event4));
+        Assert.That(query.RawText, Is.EqualTo("retry: 3000\n\n" + TutorialBytes.Event4));
         Assert.That(nginx.ErrorLog, Does.Not.Contain("[error]"));
     }
 

@@ -29,27 +29,40 @@ internal sealed class BuiltProgram : IAsyncDisposable
     public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
 
     /// <summary>Starts the program in a fresh empty folder, so nothing nearby can help it.</summary>
-    public static BuiltProgram Start(params string[] args)
+    public static BuiltProgram Start(params string[] args) =>
+        StartExecutable(ExecutablePath, Directory.CreateTempSubdirectory("sseflights-run-").FullName, args);
+
+    /// <summary>Starts another build of the program (an installed tool, a published binary) in the given folder.</summary>
+    public static BuiltProgram StartExecutable(string executable, string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(ExecutablePath)
+        var info = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Directory.CreateTempSubdirectory("sseflights-run-").FullName,
+            WorkingDirectory = workingDirectory,
         };
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         return new BuiltProgram(Process.Start(info)!);
     }
 
     /// <summary>Runs to the end and returns the exit code with everything printed.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>
+        RunExecutableAsync(ExecutablePath, args);
+
+    /// <summary>Runs another build of the program to the end, in a fresh empty folder.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunExecutableAsync(string executable, params string[] args)
     {
-        await using var program = Start(args);
+        await using var program = StartExecutable(executable, Directory.CreateTempSubdirectory("sseflights-run-").FullName, args);
         int code = await program.WaitForExitAsync(TimeSpan.FromSeconds(30));
         return (code, program.Stdout, program.Stderr);
     }

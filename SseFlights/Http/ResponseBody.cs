@@ -34,26 +34,50 @@ internal abstract class ResponseBody
 }
 
 /// <summary>
-/// The listener's own response stream. Correct everywhere, but on Linux each write is three socket
-/// sends, two of them synchronous: a peer that stops reading blocks the pool thread of its own
-/// writer, and even Abort() blocks, because closing the stream writes the last chunk synchronously
-/// first. So a cut is handed to the thread pool: the scenario clock and the heartbeat ticker, which
-/// cut slow and stalled clients, never wait on one client's socket.
+/// The listener's own response stream, the fallback. Correct everywhere, but on Linux each write is
+/// three socket sends, two of them synchronous, and even Abort() and Close() block, because they
+/// write the last chunk synchronously first: a peer that stops reading would pin whichever thread
+/// touches the response. So every write and the end run on the pool, and the session waits for
+/// them or for a cut, whichever comes first; a cut hands Abort() to the pool as well. The scenario
+/// clock and the heartbeat ticker, which cut slow and stalled clients, never wait on one client,
+/// and a cut stream leaves at once (a pool thread stays with the stuck write until the peer reads
+/// or goes away). Each write copies its bytes, since an abandoned write may still be reading them
+/// after the caller's pooled buffer has gone back to the pool.
 /// </summary>
 internal sealed class ListenerStreamBody(HttpListenerResponse response) : ResponseBody
 {
     private static readonly Action<HttpListenerResponse> AbortResponse = static r => r.Abort();
 
-    public override ValueTask WriteChunkAsync(byte[] buffer, int length) =>
-        response.OutputStream.WriteAsync(buffer.AsMemory(HeaderRoom, length));
+    private readonly TaskCompletionSource _cut = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public override ValueTask EndAsync()
+    public override ValueTask WriteChunkAsync(byte[] buffer, int length)
     {
-        response.Close();
-        return ValueTask.CompletedTask;
+        byte[] bytes = buffer.AsSpan(HeaderRoom, length).ToArray();
+        return UnlessCutAsync(Task.Run(() => response.OutputStream.WriteAsync(bytes).AsTask()));
     }
 
-    public override void Cut() => ThreadPool.UnsafeQueueUserWorkItem(AbortResponse, response, preferLocal: false);
+    public override ValueTask EndAsync() => UnlessCutAsync(Task.Run(response.Close));
+
+    public override void Cut()
+    {
+        if (_cut.TrySetResult())
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(AbortResponse, response, preferLocal: false);
+        }
+    }
+
+    private async ValueTask UnlessCutAsync(Task work)
+    {
+        if (await Task.WhenAny(work, _cut.Task).ConfigureAwait(false) == work)
+        {
+            await work.ConfigureAwait(false);
+            return;
+        }
+
+        // Abandoned to the abort: observe its failure so it is never an unobserved exception.
+        _ = work.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        throw new IOException("the stream was cut while a write was stuck");
+    }
 }
 
 /// <summary>

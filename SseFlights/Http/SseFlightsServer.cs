@@ -67,8 +67,16 @@ internal sealed class SseFlightsServer(
         bool inUse = ex is HttpListenerException { ErrorCode: (int)SocketError.AddressAlreadyInUse or 98 }
             || ex is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
             || ex.Message.Contains("in use", StringComparison.OrdinalIgnoreCase);
-        return inUse
-            ? $"port {port} is already in use; choose another with --port"
+        if (inUse)
+        {
+            return $"port {port} is already in use; choose another with --port";
+        }
+
+        // .NET's managed HttpListener starts accepting before its constructor has made its connection
+        // table, so a client that connects in that instant fails the start (the listening socket then
+        // stays held by this process, so only a new process can try again).
+        return ex is ArgumentNullException
+            ? $"cannot listen on port {port}: a client connected while the listener was starting (a .NET HttpListener race); start the server again"
             : $"cannot listen on port {port}: {ex.Message}";
     }
 

@@ -7,6 +7,7 @@ using SseFlights.Broadcast;
 using SseFlights.Cli;
 using SseFlights.Http;
 using SseFlights.Metrics;
+using SseFlights.Record;
 using SseFlights.Scenario;
 
 namespace SseFlights;
@@ -20,7 +21,7 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        var commandLine = new CommandLine(RunServerAsync, Validate);
+        var commandLine = new CommandLine(RunServerAsync, Validate, RecordAsync);
         var parsed = commandLine.Root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -126,6 +127,22 @@ internal static class Program
         void Stop(PosixSignalContext context)
         {
             // Keep the process alive; the cancelled token runs the orderly shutdown and Main returns 0.
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    private static async Task<int> RecordAsync(RecordOptions options, CancellationToken cancellationToken)
+    {
+        // Ctrl+C and SIGTERM stop the recording, and what was recorded is still written.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var http = RecordCommand.CreateHttpClient();
+        return await new RecordCommand(http, TimeProvider.System, Console.Out, Console.Error).RunAsync(options, stop.Token).ConfigureAwait(false);
+
+        void Stop(PosixSignalContext context)
+        {
             context.Cancel = true;
             stop.Cancel();
         }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Numerics;
 using Serilog.Events;
 using SseFlights.Http;
+using SseFlights.Record;
 
 namespace SseFlights.Cli;
 
@@ -57,8 +58,9 @@ internal sealed class CommandLine
         CustomParser = ParseLogFormat,
     };
     private readonly Argument<string> _validateFile = new("FILE") { Description = "The scenario file to check." };
+    private readonly RecordArguments _record = new();
 
-    public CommandLine(Func<ServerOptions, CancellationToken, Task<int>> runServer, Func<string, int> validate)
+    public CommandLine(Func<ServerOptions, CancellationToken, Task<int>> runServer, Func<string, int> validate, Func<RecordOptions, CancellationToken, Task<int>> record)
     {
         Root = new RootCommand("SseFlights: a live airport arrivals board and a scripted Server-Sent Events stream.");
         foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _heartbeat, _retry, _history, _maxClients, _cors, _logLevel, _logFormat })
@@ -72,6 +74,7 @@ internal sealed class CommandLine
         validateCommand.Arguments.Add(_validateFile);
         validateCommand.SetAction(result => validate(result.GetValue(_validateFile)!));
         Root.Subcommands.Add(validateCommand);
+        Root.Subcommands.Add(_record.Command(record));
     }
 
     public RootCommand Root { get; }

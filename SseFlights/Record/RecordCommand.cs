@@ -22,7 +22,11 @@ internal sealed class RecordCommand(HttpClient http, TimeProvider time, TextWrit
         RecordingEnd end;
         try
         {
-            end = await Recorder.RecordAsync(options, e => e.EventType != EventNames.Snapshot, interrupted).ConfigureAwait(false);
+            end = await Recorder.RecordAsync(
+                options,
+                e => e.EventType != EventNames.Snapshot,
+                () => stderr.WriteLine($"sseflights record: recording {options.Url}; Ctrl+C stops and writes what was recorded"),
+                interrupted).ConfigureAwait(false);
         }
         catch (RecordException ex)
         {

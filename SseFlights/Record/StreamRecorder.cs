@@ -21,9 +21,10 @@ internal sealed class StreamRecorder(HttpClient http, TimeProvider time)
 
     /// <summary>
     /// Records until a stop; throws <see cref="RecordException"/> when the endpoint gives no stream.
-    /// <paramref name="countEvent"/> says whether an event counts toward <c>--events</c>.
+    /// <paramref name="countEvent"/> says whether an event counts toward <c>--events</c>;
+    /// <paramref name="opened"/> runs once the endpoint has answered with a stream.
     /// </summary>
-    public async Task<RecordingEnd> RecordAsync(RecordOptions options, Func<RecordedEvent, bool> countEvent, CancellationToken interrupted)
+    public async Task<RecordingEnd> RecordAsync(RecordOptions options, Func<RecordedEvent, bool> countEvent, Action opened, CancellationToken interrupted)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, options.Url);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
@@ -36,8 +37,9 @@ internal sealed class StreamRecorder(HttpClient http, TimeProvider time)
         }
 
         using var response = await ConnectAsync(request, options.Url, interrupted).ConfigureAwait(false);
-        long opened = time.GetTimestamp();
+        long start = time.GetTimestamp();
         CheckIsStream(response, options.Url);
+        opened();
 
         using var duration = options.DurationSeconds is { } seconds ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds), time) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupted, duration.Token);
@@ -48,7 +50,7 @@ internal sealed class StreamRecorder(HttpClient http, TimeProvider time)
             await foreach (var item in SseParser.Create(body).EnumerateAsync(stop.Token).ConfigureAwait(false))
             {
                 // Milliseconds are what a scenario's "at" keeps; finer would only record jitter.
-                double at = Math.Round(time.GetElapsedTime(opened).TotalSeconds, 3);
+                double at = Math.Round(time.GetElapsedTime(start).TotalSeconds, 3);
                 var recorded = new RecordedEvent(at, item.EventType, item.Data);
                 _events.Add(recorded);
                 Interlocked.Increment(ref _received);

@@ -42,7 +42,10 @@ internal static class Program
         var registry = new MetricsRegistry(meter);
         var metrics = new ServerMetrics(meter, time);
         var hub = new EventHub(scenario, options.History, options.MaxClients, log);
-        var player = new ScenarioPlayer(scenario, hub, options.Speed, time, metrics, log);
+        var player = new ScenarioPlayer(scenario, hub, options.Speed, time, metrics, log, waitForRestart: options.Control);
+        var control = options.Control
+            ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), new ControlFaults(), metrics, log)
+            : null;
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
         var monitor = new ClientMonitor(hub, heartbeat, time);
         var router = new Router(
@@ -50,7 +53,8 @@ internal static class Program
             new ApiEndpoints(hub, scenario, player),
             new StaticFileEndpoint(files),
             new CorsPolicy(options.CorsOrigins),
-            new MetricsEndpoint(registry));
+            new MetricsEndpoint(registry),
+            control);
         return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, player, monitor, meter, registry, time, log);
     }
 
@@ -74,6 +78,12 @@ internal static class Program
         {
             Console.Error.WriteLine($"sseflights: {ex.Message}");
             return ExitFailure;
+        }
+
+        // (When --epoch arrives, replicas must stay identical: refuse --control with it here, exit 2.)
+        if (options.Control)
+        {
+            options = WithControlToken(options);
         }
 
         Log.Logger = Logging.Create(options);
@@ -146,6 +156,19 @@ internal static class Program
             context.Cancel = true;
             stop.Cancel();
         }
+    }
+
+    /// <summary>The token from --control-token, else the environment, else a random one shown once on stderr.</summary>
+    private static ServerOptions WithControlToken(ServerOptions options)
+    {
+        string? token = options.ControlToken ?? Environment.GetEnvironmentVariable("SSEFLIGHTS_CONTROL_TOKEN");
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            token = ControlAuth.NewToken();
+            Console.Error.WriteLine($"sseflights: control API token: {token}");
+        }
+
+        return options with { ControlToken = token.Trim() };
     }
 
     private static IFileSource OpenWebRoot(string? path)

@@ -107,6 +107,25 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         return frame;
     }
 
+    /// <summary>
+    /// A live entry from the control API: checked against the board as it is at this moment and,
+    /// if it applies and the board is open, published exactly like a timeline event, in one step.
+    /// Null when refused (closed board, or <paramref name="canApply"/> said no).
+    /// </summary>
+    public EncodedEvent? PublishIf(TimelineEntry entry, Func<IReadOnlyCollection<string>, bool> canApply)
+    {
+        lock (_gate)
+        {
+            if (_closed || !canApply(_board.Rows.Select(f => f.Code).ToList()))
+            {
+                return null;
+            }
+
+            // The lock is re-entrant: Publish joins this same step.
+            return Publish(entry);
+        }
+    }
+
     /// <summary>A repeat cycle begins: the board goes back to the scenario's flights and everyone gets a snapshot event.</summary>
     public EncodedEvent StartCycle(long due = 0)
     {

@@ -20,7 +20,9 @@ internal sealed record ServerOptions(
     int MaxClients,
     IReadOnlyList<string> CorsOrigins,
     Serilog.Events.LogEventLevel LogLevel,
-    LogFormat LogFormat)
+    LogFormat LogFormat,
+    bool Control = false,
+    string? ControlToken = null)
 {
     public static ServerOptions Defaults { get; } = new(
         5000, "localhost", null, null, 1, 15, 3000, 1024, 10_000, [], Serilog.Events.LogEventLevel.Information, LogFormat.Text);

@@ -3,7 +3,7 @@ using System.Net;
 namespace SseFlights.Http;
 
 /// <summary>Maps a request to its endpoint by path and method; everything not ours is 404, a wrong method 405.</summary>
-internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, StaticFileEndpoint files, CorsPolicy cors, MetricsEndpoint metrics)
+internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, StaticFileEndpoint files, CorsPolicy cors, MetricsEndpoint metrics, ControlEndpoints? control = null)
 {
     private const string ReadMethods = "GET, HEAD, OPTIONS";
 
@@ -14,6 +14,12 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
         if (RequestPath.Parse(OriginForm(request.RawUrl)) is not { } path)
         {
             return Responses.TextAsync(response, 400, "Bad request: the request target is malformed.");
+        }
+
+        // The control API takes bodies and never gets CORS headers; without --control it is not there (404 below).
+        if (control is not null && ControlEndpoints.Owns(path.Path))
+        {
+            return control.HandleAsync(context, path.Path);
         }
 
         // A body on a read request would be left unread on the connection and parsed as the next request.
@@ -36,7 +42,7 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
         cors.Apply(request, response);
         if (path.Path == "/events" && method == "GET")
         {
-            return events.HandleAsync(context);
+            return control?.Faults.TryAnswer(context) ?? events.HandleAsync(context);
         }
 
         if (!read)

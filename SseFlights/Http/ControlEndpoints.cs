@@ -80,7 +80,7 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioPlayer player, Scen
         var state = player.State();
         var (lastId, closed) = hub.Progress();
         var next = state.NextEntry is { } index
-            ? new ControlNext(index, scenario.Timeline[index].IsEvent ? scenario.Timeline[index].EventName : "drop", state.NextAt!.Value, state.NextInSeconds)
+            ? new ControlNext(index, scenario.Timeline[index].IsEvent ? scenario.Timeline[index].EventName : "drop", Math.Round(state.NextAt!.Value, 3), state.NextInSeconds is { } s ? Math.Round(s, 3) : null)
             : null;
         var body = new ControlState(state.Paused ? "paused" : "playing", Math.Round(state.ScenarioSeconds, 3), state.Cycle + 1, next, lastId, closed, hub.ClientCount);
         return Responses.JsonAsync(response, JsonSerializer.SerializeToUtf8Bytes(body, ControlJsonContext.Default.ControlState));

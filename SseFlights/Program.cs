@@ -7,6 +7,7 @@ using SseFlights.Broadcast;
 using SseFlights.Cli;
 using SseFlights.Http;
 using SseFlights.Metrics;
+using SseFlights.Record;
 using SseFlights.Scenario;
 
 namespace SseFlights;
@@ -20,7 +21,7 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        var commandLine = new CommandLine(RunServerAsync, Validate);
+        var commandLine = new CommandLine(RunServerAsync, Validate, RecordAsync);
         var parsed = commandLine.Root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -41,7 +42,10 @@ internal static class Program
         var registry = new MetricsRegistry(meter);
         var metrics = new ServerMetrics(meter, time);
         var hub = new EventHub(scenario, options.History, options.MaxClients, log);
-        var player = new ScenarioPlayer(scenario, hub, options.Speed, time, metrics, log);
+        var player = new ScenarioPlayer(scenario, hub, options.Speed, time, metrics, log, waitForRestart: options.Control);
+        var control = options.Control
+            ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), new ControlFaults(), metrics, log)
+            : null;
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
         var monitor = new ClientMonitor(hub, heartbeat, time);
         var sessions = new StreamSessions();
@@ -51,7 +55,8 @@ internal static class Program
             new ApiEndpoints(hub, scenario, player, writePath),
             new StaticFileEndpoint(files),
             new CorsPolicy(options.CorsOrigins),
-            new MetricsEndpoint(registry));
+            new MetricsEndpoint(registry),
+            control);
         return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, sessions, player, monitor, meter, registry, time, log);
     }
 
@@ -83,6 +88,12 @@ internal static class Program
         {
             Console.Error.WriteLine($"sseflights: {ex.Message}");
             return ExitFailure;
+        }
+
+        // (When --epoch arrives, replicas must stay identical: refuse --control with it here, exit 2.)
+        if (options.Control)
+        {
+            options = WithControlToken(options);
         }
 
         Log.Logger = Logging.Create(options);
@@ -152,6 +163,35 @@ internal static class Program
         {
             Log.Information("Event streams use the listener's own writer ({Variable}=listener); a client that stops reading can hold a pool thread", WritePaths.Variable);
         }
+    }
+
+    private static async Task<int> RecordAsync(RecordOptions options, CancellationToken cancellationToken)
+    {
+        // Ctrl+C and SIGTERM stop the recording, and what was recorded is still written.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var http = RecordCommand.CreateHttpClient();
+        return await new RecordCommand(http, TimeProvider.System, Console.Out, Console.Error).RunAsync(options, stop.Token).ConfigureAwait(false);
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    /// <summary>The token from --control-token, else the environment, else a random one shown once on stderr.</summary>
+    private static ServerOptions WithControlToken(ServerOptions options)
+    {
+        string? token = options.ControlToken ?? Environment.GetEnvironmentVariable("SSEFLIGHTS_CONTROL_TOKEN");
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            token = ControlAuth.NewToken();
+            Console.Error.WriteLine($"sseflights: control API token: {token}");
+        }
+
+        return options with { ControlToken = token.Trim() };
     }
 
     private static IFileSource OpenWebRoot(string? path)

@@ -85,25 +85,56 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         List<IEventSubscriber>? behind;
         lock (_gate)
         {
-            if (entry.Change is { } change)
-            {
-                _board.Apply(entry.Kind, change);
-            }
-
-            frame = new EncodedEvent(_lastId + 1, entry.EventName, SseFormatter.FormatEvent(entry.EventName, entry.Data, _lastId + 1), entry.Kind == EntryKind.Close, due);
-            if (frame.EndsStream)
-            {
-                // The close does not change the board, so the board as of the event before it is also
-                // the final board; a late client gets it with that id, then the close: no id twice.
-                _finalSnapshot = EncodeSnapshot(_lastId);
-                _closed = true;
-                _closeFrame = frame;
-            }
-
-            behind = Fanout(frame);
+            frame = PublishLocked(entry, due, out behind);
         }
 
         CutBehind(behind, frame.Id);
+        return frame;
+    }
+
+    /// <summary>
+    /// A live entry from the control API: checked against the board as it is at this moment and,
+    /// if it applies and the board is open, published exactly like a timeline event, in one step.
+    /// Null when refused (closed board, or <paramref name="canApply"/> said no).
+    /// </summary>
+    public EncodedEvent? PublishIf(TimelineEntry entry, Func<IReadOnlyCollection<string>, bool> canApply)
+    {
+        EncodedEvent frame;
+        List<IEventSubscriber>? behind;
+        lock (_gate)
+        {
+            if (_closed || !canApply(_board.Rows.Select(f => f.Code).ToList()))
+            {
+                return null;
+            }
+
+            frame = PublishLocked(entry, 0, out behind);
+        }
+
+        // Cutting a stream can touch its socket: never under the lock.
+        CutBehind(behind, frame.Id);
+        return frame;
+    }
+
+    /// <summary>Apply, number, remember, offer; call under the lock. The clients with no room come back in <paramref name="behind"/>.</summary>
+    private EncodedEvent PublishLocked(TimelineEntry entry, long due, out List<IEventSubscriber>? behind)
+    {
+        if (entry.Change is { } change)
+        {
+            _board.Apply(entry.Kind, change);
+        }
+
+        var frame = new EncodedEvent(_lastId + 1, entry.EventName, SseFormatter.FormatEvent(entry.EventName, entry.Data, _lastId + 1), entry.Kind == EntryKind.Close, due);
+        if (frame.EndsStream)
+        {
+            // The close does not change the board, so the board as of the event before it is also
+            // the final board; a late client gets it with that id, then the close: no id twice.
+            _finalSnapshot = EncodeSnapshot(_lastId);
+            _closed = true;
+            _closeFrame = frame;
+        }
+
+        behind = Fanout(frame);
         return frame;
     }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Numerics;
 using Serilog.Events;
 using SseFlights.Http;
+using SseFlights.Record;
 
 namespace SseFlights.Cli;
 
@@ -56,12 +57,32 @@ internal sealed class CommandLine
         DefaultValueFactory = _ => "text",
         CustomParser = ParseLogFormat,
     };
-    private readonly Argument<string> _validateFile = new("FILE") { Description = "The scenario file to check." };
+    private readonly Option<bool> _control = new("--control")
+    {
+        Description = "Turn on the control API (/api/control/*), protected by a bearer token.",
+    };
+    private readonly Option<string?> _controlToken = new("--control-token")
+    {
+        Description = "The control API's token. [default: $SSEFLIGHTS_CONTROL_TOKEN, else a random one printed on stderr]",
+        HelpName = "TOKEN",
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (token.Trim().Length == 0 || token.Any(char.IsControl))
+            {
+                result.AddError("--control-token must be a non-empty token without spaces at its ends or control characters");
+            }
 
-    public CommandLine(Func<ServerOptions, CancellationToken, Task<int>> runServer, Func<string, int> validate)
+            return token;
+        },
+    };
+    private readonly Argument<string> _validateFile = new("FILE") { Description = "The scenario file to check." };
+    private readonly RecordArguments _record = new();
+
+    public CommandLine(Func<ServerOptions, CancellationToken, Task<int>> runServer, Func<string, int> validate, Func<RecordOptions, CancellationToken, Task<int>> record)
     {
         Root = new RootCommand("SseFlights: a live airport arrivals board and a scripted Server-Sent Events stream.");
-        foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _heartbeat, _retry, _history, _maxClients, _cors, _logLevel, _logFormat })
+        foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _heartbeat, _retry, _history, _maxClients, _cors, _logLevel, _logFormat, _control, _controlToken })
         {
             Root.Options.Add(option);
         }
@@ -72,6 +93,7 @@ internal sealed class CommandLine
         validateCommand.Arguments.Add(_validateFile);
         validateCommand.SetAction(result => validate(result.GetValue(_validateFile)!));
         Root.Subcommands.Add(validateCommand);
+        Root.Subcommands.Add(_record.Command(record));
     }
 
     public RootCommand Root { get; }
@@ -88,7 +110,9 @@ internal sealed class CommandLine
         result.GetValue(_maxClients),
         result.GetValue(_cors) ?? [],
         result.GetValue(_logLevel),
-        result.GetValue(_logFormat) == "json" ? LogFormat.Json : LogFormat.Text);
+        result.GetValue(_logFormat) == "json" ? LogFormat.Json : LogFormat.Text,
+        result.GetValue(_control),
+        result.GetValue(_controlToken));
 
     private static Option<T> Number<T>(string name, string helpName, T defaultValue, T min, T max, string wanted, string description, params string[] aliases)
         where T : INumber<T>

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace SseFlights.Scenario;
 
 /// <summary>Reads one timeline entry: its time, its event or action, and the data that event requires.</summary>
-internal sealed class TimelineReader(JsonChecks checks, IReadOnlyList<string> customEvents)
+internal sealed class TimelineReader(JsonChecks checks, IReadOnlyList<string> customEvents, bool timed = true)
 {
     /// <summary>One year: far beyond any demo, and well inside what a timer can wait for.</summary>
     public const double MaxSeconds = 31_536_000;
@@ -18,7 +18,7 @@ internal sealed class TimelineReader(JsonChecks checks, IReadOnlyList<string> cu
         }
 
         checks.OnlyMembers(item, path, EntryMembers);
-        double? at = checks.Number(item, path, "at", 0, MaxSeconds, $"a number of seconds from the cycle start, from 0 to {MaxSeconds}");
+        double? at = timed ? checks.Number(item, path, "at", 0, MaxSeconds, $"a number of seconds from the cycle start, from 0 to {MaxSeconds}") : Untimed(item, path);
         bool hasEvent = item.TryGetProperty("event", out _);
         bool hasAction = item.TryGetProperty("action", out _);
         if (hasEvent && hasAction)
@@ -35,6 +35,18 @@ internal sealed class TimelineReader(JsonChecks checks, IReadOnlyList<string> cu
 
         TimelineEntry? entry = hasAction ? ReadAction(item, path, index) : ReadEvent(item, path, index);
         return at is null || entry is null ? null : entry with { At = at.Value };
+    }
+
+    /// <summary>A live entry (the control API's) happens when it arrives, so a time in it would be a lie.</summary>
+    private double? Untimed(JsonElement item, string path)
+    {
+        if (item.TryGetProperty("at", out _))
+        {
+            checks.Errors.Add(JsonPositionIndex.Join(path, "at"), "a live entry is applied at once; remove \"at\"");
+            return null;
+        }
+
+        return 0;
     }
 
     private TimelineEntry? ReadAction(JsonElement item, string path, int index)

@@ -39,6 +39,18 @@ public class ControlCommandLineTests
     }
 
     [Test]
+    [CancelAfter(60_000)]
+    public async Task Control_TokenFromTheEnvironment_IsUsedAndPrintedNowhere()
+    {
+        await using var server = await ServerProcess.StartWithEnvironmentAsync(
+            new Dictionary<string, string> { ["SSEFLIGHTS_CONTROL_TOKEN"] = "from-env" }, Scenarios.Tutorial, "--control");
+
+        Assert.That(server.Program.Stderr, Does.Not.Contain("token"));
+        Assert.That(await StateAsync(server, "from-env"), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await StateAsync(server, "s3cret"), Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
     [CancelAfter(30_000)]
     public async Task Control_EmptyToken_OneLineAndExit2()
     {

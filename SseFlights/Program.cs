@@ -45,7 +45,7 @@ internal static class Program
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
         var monitor = new ClientMonitor(hub, heartbeat, time);
         var router = new Router(
-            new EventStreamEndpoint(hub, StreamLimits.For(heartbeat), options.RetryMilliseconds, time, metrics, log),
+            new EventStreamEndpoint(hub, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), time, metrics, log),
             new ApiEndpoints(hub, scenario, player),
             new StaticFileEndpoint(files),
             new CorsPolicy(options.CorsOrigins),
@@ -152,8 +152,9 @@ internal static class Program
             Console.WriteLine($"{path}: OK");
             Console.WriteLine($"  name:          {scenario.Name}");
             Console.WriteLine($"  flights:       {scenario.Flights.Count}");
-            int drops = scenario.Timeline.Count - scenario.EventCount;
-            Console.WriteLine($"  entries:       {scenario.Timeline.Count} ({scenario.EventCount} events, {drops} {(drops == 1 ? "drop" : "drops")})");
+            int drops = scenario.DropCount;
+            int live = scenario.Timeline.Count - scenario.EventCount - drops;
+            Console.WriteLine($"  entries:       {scenario.Timeline.Count} ({scenario.EventCount} events, {drops} {(drops == 1 ? "drop" : "drops")}{(live == 0 ? "" : $", {live} live-only frames")})");
             Console.WriteLine($"  length:        {Describe(scenario)}");
             Console.WriteLine($"  custom events: {custom}");
             return ExitOk;

@@ -2,16 +2,17 @@ using System.Net;
 using Serilog;
 using SseFlights.Broadcast;
 using SseFlights.Metrics;
+using SseFlights.Scenario;
 using SseFlights.Sse;
 
 namespace SseFlights.Http;
 
 /// <summary>GET /events: decides how the stream starts (snapshot, resume, live, 204, 503), then hands it to its session.</summary>
-internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int retryMilliseconds, TimeProvider time, ServerMetrics metrics, ILogger log)
+internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int retryMilliseconds, WireFormat wire, ResponseRules rules, TimeProvider time, ServerMetrics metrics, ILogger log)
 {
     private readonly ILogger _log = log.ForContext<EventStreamEndpoint>();
-    private readonly byte[] _retryFrame = SseFormatter.FormatRetry(retryMilliseconds);
-    private readonly EncodedEvent _heartbeat = EncodedEvent.Comment(SseFormatter.FormatComment("heartbeat"));
+    private readonly byte[] _preamble = [.. wire.Bom ? WireFormat.BomBytes : [], .. SseFormatter.FormatRetry(retryMilliseconds, wire.LineEnding)];
+    private readonly EncodedEvent _heartbeat = EncodedEvent.Comment(SseFormatter.FormatComment("heartbeat", wire.LineEnding));
     private long _nextClientId;
 
     public async Task HandleAsync(HttpListenerContext context)
@@ -19,6 +20,12 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
         var request = context.Request;
         var response = context.Response;
         long clientId = Interlocked.Increment(ref _nextClientId);
+        var (number, rule) = rules.Next(request.QueryString["client"]);
+        if (rule is not null && !await ScriptedAnswer.BeforeStreamAsync(response, number, rule, time).ConfigureAwait(false))
+        {
+            _log.Information("Client {ClientId} request {Request} answered {Status} by a responses rule", clientId, number, rule.Status);
+            return;
+        }
 
         // The header wins over the query parameter, which exists for polyfills that cannot set headers.
         string? lastEventId = request.Headers["Last-Event-ID"] ?? request.QueryString["lastEventId"];
@@ -39,7 +46,7 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
         }
 
         response.StatusCode = 200;
-        response.ContentType = "text/event-stream; charset=utf-8";
+        response.ContentType = rule?.ContentType ?? "text/event-stream; charset=utf-8";
         response.Headers["Cache-Control"] = "no-cache, no-transform";
         response.Headers["X-Accel-Buffering"] = "no";
         response.Headers["X-Content-Type-Options"] = "nosniff";
@@ -50,9 +57,10 @@ internal sealed class EventStreamEndpoint(EventHub hub, StreamLimits limits, int
             clientId, request.RemoteEndPoint, plan.Kind, plan.Reason, resent);
 
         long opened = time.GetTimestamp();
+        using var endAfter = ScriptedAnswer.EndAfter(session, rule, time);
         try
         {
-            await session.RunAsync(_retryFrame, plan.Frames, plan.EndsStream).ConfigureAwait(false);
+            await session.RunAsync(_preamble, plan.Frames, plan.EndsStream).ConfigureAwait(false);
         }
         finally
         {

@@ -51,7 +51,8 @@ internal static class Program
         var sessions = new StreamSessions();
         var writePath = options.WritePath.Effective();
         var router = new Router(
-            new EventStreamEndpoint(hub, sessions, writePath, StreamLimits.For(heartbeat), options.RetryMilliseconds, time, metrics, log),
+            new EventStreamEndpoint(
+                hub, sessions, writePath, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), time, metrics, log),
             new ApiEndpoints(hub, scenario, player, writePath),
             new StaticFileEndpoint(files),
             new CorsPolicy(options.CorsOrigins),
@@ -215,8 +216,9 @@ internal static class Program
             Console.WriteLine($"{path}: OK");
             Console.WriteLine($"  name:          {scenario.Name}");
             Console.WriteLine($"  flights:       {scenario.Flights.Count}");
-            int drops = scenario.Timeline.Count - scenario.EventCount;
-            Console.WriteLine($"  entries:       {scenario.Timeline.Count} ({scenario.EventCount} events, {drops} {(drops == 1 ? "drop" : "drops")})");
+            int drops = scenario.DropCount;
+            int live = scenario.Timeline.Count - scenario.EventCount - drops;
+            Console.WriteLine($"  entries:       {scenario.Timeline.Count} ({scenario.EventCount} events, {drops} {(drops == 1 ? "drop" : "drops")}{(live == 0 ? "" : $", {live} live-only frames")})");
             Console.WriteLine($"  length:        {Describe(scenario)}");
             Console.WriteLine($"  custom events: {custom}");
             return ExitOk;

@@ -124,7 +124,8 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
             _board.Apply(entry.Kind, change);
         }
 
-        var frame = new EncodedEvent(_lastId + 1, entry.EventName, SseFormatter.FormatEvent(entry.EventName, entry.Data, _lastId + 1), entry.Kind == EntryKind.Close, due);
+        byte[] bytes = SseFormatter.FormatEvent(entry.EventName, entry.Data, _lastId + 1, scenario.Wire.LineEnding);
+        var frame = new EncodedEvent(_lastId + 1, entry.EventName, bytes, entry.Kind == EntryKind.Close, due) { Split = entry.Split };
         if (frame.EndsStream)
         {
             // The close does not change the board, so the board as of the event before it is also
@@ -135,6 +136,31 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         }
 
         behind = Fanout(frame);
+        return frame;
+    }
+
+    /// <summary>
+    /// Offers a live-only frame (a comment, retry or raw entry) to the streams open now, like a
+    /// heartbeat: no id, no history, no board change.
+    /// </summary>
+    public EncodedEvent PublishLive(TimelineEntry entry, long due = 0)
+    {
+        var frame = LiveFrames.Encode(entry, scenario.Wire.LineEnding) with { Due = due };
+        List<IEventSubscriber>? behind = null;
+        long lastId;
+        lock (_gate)
+        {
+            lastId = _lastId;
+            foreach (var client in _clients)
+            {
+                if (!client.Offer(frame))
+                {
+                    (behind ??= []).Add(client);
+                }
+            }
+        }
+
+        CutBehind(behind, lastId);
         return frame;
     }
 
@@ -206,6 +232,11 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         lock (_gate)
         {
             var plan = Decide(lastEventId);
+            if (!scenario.Snapshot)
+            {
+                plan = WithoutSnapshot(plan);
+            }
+
             if (plan.Kind != JoinKind.NoContent && plan.Kind != JoinKind.Refused && !plan.EndsStream)
             {
                 _clients.Add(client);
@@ -277,13 +308,18 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
             : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID {id} is older than the history holds") { HistoryTooShort = true };
     }
 
+    /// <summary>A bare stream (<c>"snapshot": false</c>): what would have started with a snapshot starts live.</summary>
+    private static JoinPlan WithoutSnapshot(JoinPlan plan) => plan.Kind != JoinKind.Snapshot
+        ? plan
+        : plan with { Kind = JoinKind.Live, Frames = [.. plan.Frames.Where(f => f.Name != EventNames.Snapshot)] };
+
     /// <summary>A snapshot; after the close, the final one and then the close event, so nobody misses it.</summary>
     private EncodedEvent[] SnapshotThenClose() => _closed ? [_finalSnapshot!, _closeFrame!] : [Snapshot()];
 
     private EncodedEvent Snapshot() => _snapshot ??= EncodeSnapshot(_lastId);
 
     private EncodedEvent EncodeSnapshot(long id) =>
-        new(id, EventNames.Snapshot, SseFormatter.FormatEvent(EventNames.Snapshot, BoardJson.Snapshot(_board.Rows), id));
+        new(id, EventNames.Snapshot, SseFormatter.FormatEvent(EventNames.Snapshot, BoardJson.Snapshot(_board.Rows), id, scenario.Wire.LineEnding));
 
     /// <summary>Numbers, remembers and offers <paramref name="frame"/>; returns the clients that had no room.</summary>
     private List<IEventSubscriber>? Fanout(EncodedEvent frame)

@@ -131,6 +131,13 @@ internal sealed partial class ScenarioPlayer(ScenarioDefinition scenario, EventH
             return;
         }
 
+        if (entry.IsLiveOnly)
+        {
+            var live = hub.PublishLive(entry, due);
+            _log.Debug("Live-only {Kind} frame at {At}s: {Bytes} bytes", live.Kind, entry.At, live.Bytes.Length);
+            return;
+        }
+
         var frame = hub.Publish(entry, due);
         metrics.EventPublished();
         _log.Debug("Event {EventId} {EventName} at {At}s: {Data}", frame.Id, frame.Name, entry.At, entry.Data);

@@ -46,26 +46,50 @@ public class ChromiumPackTests
             Assert.Ignore($"not yet explained: {why}");
         }
 
-        // The page first: the scenario clock starts with the server, and the case's first entry is only 1 s in.
-        await using var context = await _chromium!.Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await using var server = await TestServer.StartAsync(scenario);
-        await page.GotoAsync(server.BaseUrl + "same-origin-blank");
-
         // Listen for every type the case expects, and for 'lonely', which a wrong parser would dispatch.
         string[] types = [.. scenario.Expect!.Events.Select(e => e.Type).Append("message").Append("lonely").Distinct()];
-        var seen = await page.EvaluateAsync<JsonElement>("""
-            ([url, types]) => new Promise(resolve => {
-              const seen = [];
-              const source = new EventSource(url);
-              for (const type of types) {
-                source.addEventListener(type, e => seen.push({ type: e.type, data: e.data, lastEventId: e.lastEventId }));
-              }
-              source.onerror = () => { if (source.readyState === EventSource.CLOSED) resolve(seen); };
-            })
-            """, new object[] { "/events?client=chromium", types }).WaitAsync(cancellationToken);
+        JsonElement seen = default;
+        for (int attempt = 1; ; attempt++)
+        {
+            // The page first: the scenario clock starts with the server, and the case's first entry is only 1 s in.
+            await using var context = await _chromium!.Browser.NewContextAsync();
+            var page = await context.NewPageAsync();
+            await using var server = await TestServer.StartAsync(scenario);
+            var startedAt = (await server.GetJsonAsync("healthz")).GetProperty("startedAt").GetDateTimeOffset();
+            await page.GotoAsync(server.BaseUrl + "same-origin-blank");
+            var run = await page.EvaluateAsync<JsonElement>("""
+                ([url, types]) => new Promise(resolve => {
+                  const seen = [];
+                  let openedAt = null;
+                  const source = new EventSource(url);
+                  source.onopen = () => { openedAt ??= Date.now(); };
+                  for (const type of types) {
+                    source.addEventListener(type, e => seen.push({ type: e.type, data: e.data, lastEventId: e.lastEventId }));
+                  }
+                  source.onerror = () => { if (source.readyState === EventSource.CLOSED) resolve({ seen, openedAt }); };
+                })
+                """, new object[] { "/events?client=chromium", types }).WaitAsync(cancellationToken);
+
+            // A page that connected after the first entry (a loaded machine) has not run the case: try again.
+            var opened = run.GetProperty("openedAt");
+            bool late = opened.ValueKind == JsonValueKind.Number && DateTimeOffset.FromUnixTimeMilliseconds(opened.GetInt64()) > startedAt.AddSeconds(0.9);
+            if (!late)
+            {
+                seen = run.GetProperty("seen").Clone();
+                break;
+            }
+
+            if (attempt == 3)
+            {
+                Assert.Inconclusive("the page connected after the case's first entry three times; the machine is too loaded to run this case");
+            }
+        }
 
         var events = seen.EnumerateArray().Select(e => new ExpectedEvent(e.GetProperty("type").GetString()!, e.GetProperty("data").GetString()!, e.GetProperty("lastEventId").GetString()!));
-        Assert.That(events, Is.EqualTo(scenario.Expect.Events), () => $"saw {seen.GetArrayLength()} events: {string.Join(" | ", events.Select(e => $"{e.Type}/{(e.Data.Length > 20 ? e.Data.Length + " chars" : e.Data)}/{e.LastEventId}"))}");
+        // Long data (the 1 MiB case) is compared by length and hash, so a failure prints a line, not a megabyte.
+        Assert.That(events.Select(Describe), Is.EqualTo(scenario.Expect.Events.Select(Describe)));
     }
+
+    private static string Describe(ExpectedEvent e) =>
+        $"{e.Type} | {(e.Data.Length > 200 ? $"{e.Data.Length} chars, SHA-256 {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(e.Data)))[..16]}" : e.Data)} | {e.LastEventId}";
 }

@@ -104,6 +104,31 @@ public class ControlApiTests
         Assert.That((await stream.NextAsync())!.Value.EventId, Is.EqualTo("2"));
     }
 
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Events_CommentRetryAndRaw_GoToOpenStreamsLiveOnly_WithNoId()
+    {
+        await using var server = await StartAsync();
+        await using var stream = await SseConnection.OpenAsync(server.Http);
+        await stream.NextAsync();
+
+        var answers = new List<(HttpStatusCode, string)>();
+        foreach (string entry in new[] { """{"comment": "hello"}""", """{"retry": 500}""", """{"raw": "data: r\n\n"}""" })
+        {
+            var (status, body, _) = await PostAsync(server, "events", entry);
+            answers.Add((status, body));
+        }
+
+        var raw = (await stream.NextAsync())!.Value;
+        Assert.That(answers, Is.EqualTo(Enumerable.Repeat((HttpStatusCode.Created, """{"id":null}"""), 3)));
+        Assert.That((raw.EventType, raw.Data, raw.EventId), Is.EqualTo(("message", "r", (string?)null)), "the raw frame carries no id field");
+        Assert.That(stream.RawText, Does.EndWith(": hello\n\nretry: 500\n\ndata: r\n\n"));
+
+        // Live-only: none took an id, so there is nothing a resuming client could be sent again.
+        var (_, flights, _) = await SendAsync(server, HttpMethod.Get, "api/flights", token: null);
+        Assert.That(JsonDocument.Parse(flights).RootElement.GetProperty("lastEventId").GetInt64(), Is.Zero);
+    }
+
     [TestCase("""{"event": "flightStateUpdate", "data": {"flight": "ZZ9", "state": "x"}}""", "request:1:41: data.flight: flight 'ZZ9' is not on the board at that point (on the board then: A123, D654, U213, A987, I768, G119)")]
     [TestCase("""{"event": "flightAddition", "data": {"flight": "A123", "origin": "Rome", "arrival": "08:00", "state": ""}}""", "request:1:38: data.flight: flight 'A123' is already on the board at that point; use flightStateUpdate to change it")]
     [TestCase("""{"event": "gateChange", "data": "B4"}""", "request:1:2: event: unknown event 'gateChange'; a custom event must be listed in \"customEvents\"")]

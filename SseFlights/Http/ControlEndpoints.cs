@@ -108,6 +108,14 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioPlayer player, Scen
             return DropAsync(response);
         }
 
+        if (entry.IsLiveOnly)
+        {
+            // A comment, retry or raw frame: live-only like a heartbeat, so it gets no id and is never resent.
+            hub.PublishLive(entry);
+            _log.Information("Control: sent a live-only {Kind} frame to the open streams: {Data}", entry.Kind, entry.Data);
+            return Responses.JsonAsync(response, JsonSerializer.SerializeToUtf8Bytes(new ControlCreated(null), ControlJsonContext.Default.ControlCreated), status: 201);
+        }
+
         string? problem = null;
         var frame = hub.PublishIf(entry, onBoard => (problem = SingleEntryReader.BoardProblem(entry, errors, onBoard)) is null);
         if (frame is null)

@@ -9,7 +9,7 @@ internal sealed record ControlNext(int Index, string? Event, double At, double? 
 internal sealed record ControlState(string State, double ScenarioTime, long Cycle, ControlNext? Next, long LastEventId, bool Closed, int OpenStreams);
 
 /// <summary>201 from POST /api/control/events.</summary>
-internal sealed record ControlCreated(long Id);
+internal sealed record ControlCreated(long? Id);
 
 /// <summary>The body of POST /api/control/faults.</summary>
 internal sealed record FaultRequest(int? Status, int? Count, string? Location);

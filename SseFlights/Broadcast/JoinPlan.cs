@@ -40,6 +40,9 @@ internal sealed record JoinPlan(JoinKind Kind, IReadOnlyList<EncodedEvent> Frame
     /// <summary>A snapshot given because the history no longer holds every event the client missed.</summary>
     public bool HistoryTooShort { get; init; }
 
+    /// <summary>For a Last-Event-ID a little ahead of this replica: live events after this id only (see <see cref="EventHub.HoldHorizon"/>).</summary>
+    public long? HeldUntil { get; init; }
+
     /// <summary>True when the frames end with the close event, so the stream ends after them.</summary>
     public bool EndsStream => Frames.Count > 0 && Frames[^1].EndsStream;
 

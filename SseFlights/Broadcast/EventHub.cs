@@ -171,7 +171,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         return clients.Length;
     }
 
-    /// <summary>Server shutdown: refuse new streams (the server's lifetime token ends the open ones).</summary>
+    /// <summary>Server shutdown: new streams are closed unanswered (the server's lifetime token ends the open ones).</summary>
     public void Stop()
     {
         lock (_gate)
@@ -207,7 +207,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         lock (_gate)
         {
             var plan = Decide(lastEventId);
-            if (plan.Kind != JoinKind.NoContent && plan.Kind != JoinKind.Refused && !plan.EndsStream)
+            if (plan.Kind is not (JoinKind.NoContent or JoinKind.Refused or JoinKind.ShuttingDown) && !plan.EndsStream)
             {
                 _clients.Add(client);
                 if (plan.HeldUntil is { } held)
@@ -236,9 +236,15 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     {
         var plan = Plan(lastEventId);
         bool wantsSlot = plan.Kind != JoinKind.NoContent && !plan.EndsStream;
+        // A failed clock keeps its 503 (the process exits; the page retries it); a shutdown closes unanswered.
+        if (wantsSlot && _stopping && _failure is null)
+        {
+            return new JoinPlan(JoinKind.ShuttingDown, [], "the server is shutting down");
+        }
+
         if (wantsSlot && (_stopping || _clients.Count >= maxClients))
         {
-            return new JoinPlan(JoinKind.Refused, [], _stopping ? "the server is shutting down" : $"the server is at its limit of {maxClients} streams");
+            return new JoinPlan(JoinKind.Refused, [], _stopping ? _failure! : $"the server is at its limit of {maxClients} streams");
         }
 
         return plan;

@@ -34,7 +34,7 @@ internal static class Program
     }
 
     /// <summary>Builds the whole server from validated pieces; the tests build theirs here too.</summary>
-    public static SseFlightsServer BuildServer(ServerOptions options, ScenarioDefinition scenario, IFileSource files, TimeProvider time, ILogger log, string scenarioSha256 = "")
+    public static SseFlightsServer BuildServer(ServerOptions options, ScenarioDefinition scenario, IFileSource files, TimeProvider time, ILogger log, string? scenarioSha256 = null)
     {
         // One meter per server (tests run several in one process); the registry first, so it sees every instrument.
         var meter = new Meter(ServerMetrics.MeterName);

@@ -5,7 +5,7 @@ using SseFlights.Scenario;
 namespace SseFlights.Http;
 
 /// <summary>The JSON endpoints: the board for non-SSE clients, the scenario for the page, health for tests and benchmarks.</summary>
-internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, ScenarioPlayer player, WritePath writePath, string scenarioSha256)
+internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, ScenarioPlayer player, WritePath writePath, string? scenarioSha256)
 {
     private readonly byte[] _scenarioInfo = ApiJson.Serialize(new ScenarioInfo(
         scenario.Name, scenario.CustomEvents, scenario.Repeat, scenario.Cycle, scenario.Flights.Count, scenario.Timeline.Count)

@@ -18,8 +18,9 @@ internal sealed record HealthResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTime? Epoch { get; init; }
 
-    /// <summary>The scenario file's SHA-256: replicas must show the same one.</summary>
-    public string ScenarioSha256 { get; init; } = "";
+    /// <summary>The scenario file's SHA-256: replicas must show the same one (absent for a server built without a file, as in tests).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ScenarioSha256 { get; init; }
 }
 
 /// <summary>GET /api/scenario: what the page needs to know before it listens (custom event names).</summary>
@@ -28,7 +29,8 @@ internal sealed record ScenarioInfo(string Name, IReadOnlyList<string> CustomEve
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTime? Epoch { get; init; }
 
-    public string Sha256 { get; init; } = "";
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Sha256 { get; init; }
 }
 
 /// <summary>GET /api/stats: the process's own counters, for benchmarks (bytes allocated per delivery).</summary>

@@ -83,7 +83,8 @@ public class EpochTests
 
         string framesA = FirstFrames(streamA.RawText, 10), framesB = FirstFrames(streamB.RawText, 10);
         Assert.That(framesB, Is.EqualTo(framesA));
-        Assert.That(framesA, Does.StartWith($"retry: 3000\n\nevent: flightStateUpdate\ndata: ").And.Contain($"\nid: {newest - 4}\n\n"));
+        // Ten frames from newest - 4 on (every fifth a cycle's snapshot): the resend, then live ones.
+        Assert.That(framesA, Does.StartWith("retry: 3000\n\nevent: ").And.Contain($"\nid: {newest - 4}\n\n").And.EndWith($"\nid: {newest + 5}\n\n"));
         a.Signal(Sigterm);
         b.Signal(Sigterm);
         Assert.That((await a.WaitForExitAsync(TimeSpan.FromSeconds(10)), await b.WaitForExitAsync(TimeSpan.FromSeconds(10))), Is.EqualTo((0, 0)));

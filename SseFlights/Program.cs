@@ -7,6 +7,7 @@ using SseFlights.Broadcast;
 using SseFlights.Cli;
 using SseFlights.Http;
 using SseFlights.Metrics;
+using SseFlights.Record;
 using SseFlights.Scenario;
 
 namespace SseFlights;
@@ -20,7 +21,7 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        var commandLine = new CommandLine(RunServerAsync, Validate);
+        var commandLine = new CommandLine(RunServerAsync, Validate, RecordAsync);
         var parsed = commandLine.Root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -41,7 +42,7 @@ internal static class Program
         var registry = new MetricsRegistry(meter);
         var metrics = new ServerMetrics(meter, time);
         var hub = new EventHub(scenario, options.History, options.MaxClients, log);
-        var player = new ScenarioPlayer(scenario, hub, options.Speed, time, metrics, log, options.Epoch);
+        var player = new ScenarioPlayer(scenario, hub, options.Speed, time, metrics, log, waitForRestart: options.Control, epoch: options.Epoch);
         if (options.Epoch is not null)
         {
             // Replicas: an id another replica issued a moment ago (its clock a little ahead) is held, not a snapshot.
@@ -49,16 +50,21 @@ internal static class Program
             hub.HoldHorizon = () => player.IdReachedWithin(skew);
         }
 
+        var control = options.Control
+            ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), new ControlFaults(), metrics, log)
+            : null;
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
         var monitor = new ClientMonitor(hub, heartbeat, time);
         var sessions = new StreamSessions();
         var writePath = options.WritePath.Effective();
         var router = new Router(
-            new EventStreamEndpoint(hub, sessions, writePath, StreamLimits.For(heartbeat), options.RetryMilliseconds, time, metrics, log),
+            new EventStreamEndpoint(
+                hub, sessions, writePath, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), time, metrics, log),
             new ApiEndpoints(hub, scenario, player, writePath, scenarioSha256),
             new StaticFileEndpoint(files),
             new CorsPolicy(options.CorsOrigins),
-            new MetricsEndpoint(registry));
+            new MetricsEndpoint(registry),
+            control);
         return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, sessions, player, monitor, meter, registry, time, log);
     }
 
@@ -92,6 +98,18 @@ internal static class Program
         {
             Console.Error.WriteLine($"sseflights: {ex.Message}");
             return ExitFailure;
+        }
+
+        // Replicas must stay identical, and a control call changes one of them only.
+        if (options.Control && options.Epoch is not null)
+        {
+            Console.Error.WriteLine("sseflights: --control cannot be used with --epoch: replicas must play the same frames, and a control call would change only this one (see --help)");
+            return ExitUsage;
+        }
+
+        if (options.Control)
+        {
+            options = WithControlToken(options);
         }
 
         Log.Logger = Logging.Create(options);
@@ -163,6 +181,35 @@ internal static class Program
         }
     }
 
+    private static async Task<int> RecordAsync(RecordOptions options, CancellationToken cancellationToken)
+    {
+        // Ctrl+C and SIGTERM stop the recording, and what was recorded is still written.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var http = RecordCommand.CreateHttpClient();
+        return await new RecordCommand(http, TimeProvider.System, Console.Out, Console.Error).RunAsync(options, stop.Token).ConfigureAwait(false);
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    /// <summary>The token from --control-token, else the environment, else a random one shown once on stderr.</summary>
+    private static ServerOptions WithControlToken(ServerOptions options)
+    {
+        string? token = options.ControlToken ?? Environment.GetEnvironmentVariable("SSEFLIGHTS_CONTROL_TOKEN");
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            token = ControlAuth.NewToken();
+            Console.Error.WriteLine($"sseflights: control API token: {token}");
+        }
+
+        return options with { ControlToken = token.Trim() };
+    }
+
     private static IFileSource OpenWebRoot(string? path)
     {
         if (path is null)
@@ -184,8 +231,9 @@ internal static class Program
             Console.WriteLine($"{path}: OK");
             Console.WriteLine($"  name:          {scenario.Name}");
             Console.WriteLine($"  flights:       {scenario.Flights.Count}");
-            int drops = scenario.Timeline.Count - scenario.EventCount;
-            Console.WriteLine($"  entries:       {scenario.Timeline.Count} ({scenario.EventCount} events, {drops} {(drops == 1 ? "drop" : "drops")})");
+            int drops = scenario.DropCount;
+            int live = scenario.Timeline.Count - scenario.EventCount - drops;
+            Console.WriteLine($"  entries:       {scenario.Timeline.Count} ({scenario.EventCount} events, {drops} {(drops == 1 ? "drop" : "drops")}{(live == 0 ? "" : $", {live} live-only frames")})");
             Console.WriteLine($"  length:        {Describe(scenario)}");
             Console.WriteLine($"  custom events: {custom}");
             return ExitOk;

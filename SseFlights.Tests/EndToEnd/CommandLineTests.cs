@@ -28,6 +28,19 @@ public class CommandLineTests
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task WritePathSwitch_UnknownValue_OneLineAndExit2()
+    {
+        await using var program = BuiltProgram.StartExecutable(
+            BuiltProgram.ExecutablePath, Directory.CreateTempSubdirectory("sseflights-run-").FullName, ["--port", "5999"],
+            new Dictionary<string, string> { ["SSEFLIGHTS_WRITE_PATH"] = "turbo" });
+
+        int code = await program.WaitForExitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.That((code, program.Stderr), Is.EqualTo((2, "sseflights: SSEFLIGHTS_WRITE_PATH must be 'direct' or 'listener'; got 'turbo'\n")));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task MissingScenario_PrintsOneLineAndExits1()
     {
         var (code, _, stderr) = await BuiltProgram.RunAsync("--scenario", "nope.json");

@@ -15,6 +15,9 @@ internal sealed class RawConnection : IDisposable
 
     public bool Closed { get; private set; }
 
+    /// <summary>Each receive on its own, as Latin-1: how the bytes were split on the wire.</summary>
+    public List<string> Reads { get; } = [];
+
     /// <summary>Everything read so far, as Latin-1 so each byte is one char.</summary>
     public string Text => Encoding.Latin1.GetString(_received.GetBuffer(), 0, (int)_received.Length);
 
@@ -78,6 +81,7 @@ internal sealed class RawConnection : IDisposable
         }
 
         _received.Write(_buffer, 0, read);
+        Reads.Add(Encoding.Latin1.GetString(_buffer, 0, read));
         return true;
     }
 

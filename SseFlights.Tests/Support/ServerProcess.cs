@@ -34,7 +34,11 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>The built program with its streams on the given write path ("direct" or "listener", the SSEFLIGHTS_WRITE_PATH switch).</summary>
     public static Task<ServerProcess> StartOnWritePathAsync(string writePath, string scenarioJson, params string[] options) =>
-        StartExecutableAsync(BuiltProgram.ExecutablePath, scenarioJson, null, new Dictionary<string, string> { ["SSEFLIGHTS_WRITE_PATH"] = writePath }, options);
+        StartWithEnvironmentAsync(new Dictionary<string, string> { ["SSEFLIGHTS_WRITE_PATH"] = writePath }, scenarioJson, options);
+
+    /// <summary>The built program with these environment variables set (the switches that are not options).</summary>
+    public static Task<ServerProcess> StartWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, string scenarioJson, params string[] options) =>
+        StartExecutableAsync(BuiltProgram.ExecutablePath, scenarioJson, null, environment, options);
 
     private static async Task<ServerProcess> StartExecutableAsync(
         string executable, string scenarioJson, int? fixedPort, IReadOnlyDictionary<string, string>? environment, params string[] options)

@@ -46,7 +46,7 @@ public class ReplicaEpochTests
         {
             Time = new FakeTimeProvider(startsAt);
             Hub = new EventHub(scenario, history, 100, Serilog.Core.Logger.None);
-            Player = new ScenarioPlayer(scenario, Hub, 1, Time, new ServerMetrics(_meter, Time), Serilog.Core.Logger.None, epoch);
+            Player = new ScenarioPlayer(scenario, Hub, 1, Time, new ServerMetrics(_meter, Time), Serilog.Core.Logger.None, epoch: epoch);
             Hub.HoldHorizon = () => Player.IdReachedWithin(TimeSpan.FromSeconds(2));
             Run = Player.RunAsync(CancellationToken.None);
         }

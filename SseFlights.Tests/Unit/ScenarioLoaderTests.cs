@@ -67,7 +67,7 @@ public class ScenarioLoaderTests
     public void Parse_UnknownProperty_SuggestsTheClosestName() =>
         Assert.That(Errors(Minimal("""{ "at": 1, "evnt": "flightRemoval", "data": { "flight": "A1" } }""")), Is.EqualTo(new[]
         {
-            "s.json:5:5: timeline[0]: missing \"event\" (an event name) or \"action\" (\"drop\")",
+            "s.json:5:5: timeline[0]: missing \"event\" (an event name), \"action\" (\"drop\"), \"comment\", \"retry\" or \"raw\"",
             "s.json:5:16: timeline[0].evnt: unknown property 'evnt'; did you mean 'event'?",
         }));
 

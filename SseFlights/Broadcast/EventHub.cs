@@ -117,25 +117,82 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         List<IEventSubscriber>? behind;
         lock (_gate)
         {
-            if (entry.Change is { } change)
-            {
-                _board.Apply(entry.Kind, change);
-            }
-
-            frame = new EncodedEvent(_lastId + 1, entry.EventName, SseFormatter.FormatEvent(entry.EventName, entry.Data, _lastId + 1), entry.Kind == EntryKind.Close, due);
-            if (frame.EndsStream)
-            {
-                // The close does not change the board, so the board as of the event before it is also
-                // the final board; a late client gets it with that id, then the close: no id twice.
-                _finalSnapshot = EncodeSnapshot(_lastId);
-                _closed = true;
-                _closeFrame = frame;
-            }
-
-            behind = Fanout(frame);
+            frame = PublishLocked(entry, due, out behind);
         }
 
         CutBehind(behind, frame.Id);
+        return frame;
+    }
+
+    /// <summary>
+    /// A live entry from the control API: checked against the board as it is at this moment and,
+    /// if it applies and the board is open, published exactly like a timeline event, in one step.
+    /// Null when refused (closed board, or <paramref name="canApply"/> said no).
+    /// </summary>
+    public EncodedEvent? PublishIf(TimelineEntry entry, Func<IReadOnlyCollection<string>, bool> canApply)
+    {
+        EncodedEvent frame;
+        List<IEventSubscriber>? behind;
+        lock (_gate)
+        {
+            if (_closed || !canApply(_board.Rows.Select(f => f.Code).ToList()))
+            {
+                return null;
+            }
+
+            frame = PublishLocked(entry, 0, out behind);
+        }
+
+        // Cutting a stream can touch its socket: never under the lock.
+        CutBehind(behind, frame.Id);
+        return frame;
+    }
+
+    /// <summary>Apply, number, remember, offer; call under the lock. The clients with no room come back in <paramref name="behind"/>.</summary>
+    private EncodedEvent PublishLocked(TimelineEntry entry, long due, out List<IEventSubscriber>? behind)
+    {
+        if (entry.Change is { } change)
+        {
+            _board.Apply(entry.Kind, change);
+        }
+
+        byte[] bytes = SseFormatter.FormatEvent(entry.EventName, entry.Data, _lastId + 1, scenario.Wire.LineEnding);
+        var frame = new EncodedEvent(_lastId + 1, entry.EventName, bytes, entry.Kind == EntryKind.Close, due) { Split = entry.Split };
+        if (frame.EndsStream)
+        {
+            // The close does not change the board, so the board as of the event before it is also
+            // the final board; a late client gets it with that id, then the close: no id twice.
+            _finalSnapshot = EncodeSnapshot(_lastId);
+            _closed = true;
+            _closeFrame = frame;
+        }
+
+        behind = Fanout(frame);
+        return frame;
+    }
+
+    /// <summary>
+    /// Offers a live-only frame (a comment, retry or raw entry) to the streams open now, like a
+    /// heartbeat: no id, no history, no board change.
+    /// </summary>
+    public EncodedEvent PublishLive(TimelineEntry entry, long due = 0)
+    {
+        var frame = LiveFrames.Encode(entry, scenario.Wire.LineEnding) with { Due = due };
+        List<IEventSubscriber>? behind = null;
+        long lastId;
+        lock (_gate)
+        {
+            lastId = _lastId;
+            foreach (var client in _clients)
+            {
+                if (!client.Offer(frame))
+                {
+                    (behind ??= []).Add(client);
+                }
+            }
+        }
+
+        CutBehind(behind, lastId);
         return frame;
     }
 
@@ -207,6 +264,11 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         lock (_gate)
         {
             var plan = Decide(lastEventId);
+            if (!scenario.Snapshot)
+            {
+                plan = WithoutSnapshot(plan);
+            }
+
             if (plan.Kind is not (JoinKind.NoContent or JoinKind.Refused or JoinKind.ShuttingDown) && !plan.EndsStream)
             {
                 _clients.Add(client);
@@ -294,13 +356,18 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
             : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID {id} is older than the history holds") { HistoryTooShort = true };
     }
 
+    /// <summary>A bare stream (<c>"snapshot": false</c>): what would have started with a snapshot starts live.</summary>
+    private static JoinPlan WithoutSnapshot(JoinPlan plan) => plan.Kind != JoinKind.Snapshot
+        ? plan
+        : plan with { Kind = JoinKind.Live, Frames = [.. plan.Frames.Where(f => f.Name != EventNames.Snapshot)] };
+
     /// <summary>A snapshot; after the close, the final one and then the close event, so nobody misses it.</summary>
     private EncodedEvent[] SnapshotThenClose() => _closed ? [_finalSnapshot!, _closeFrame!] : [Snapshot()];
 
     private EncodedEvent Snapshot() => _snapshot ??= EncodeSnapshot(_lastId);
 
     private EncodedEvent EncodeSnapshot(long id) =>
-        new(id, EventNames.Snapshot, SseFormatter.FormatEvent(EventNames.Snapshot, BoardJson.Snapshot(_board.Rows), id));
+        new(id, EventNames.Snapshot, SseFormatter.FormatEvent(EventNames.Snapshot, BoardJson.Snapshot(_board.Rows), id, scenario.Wire.LineEnding));
 
     /// <summary>Numbers, remembers and offers <paramref name="frame"/>; returns the clients that had no room.</summary>
     private List<IEventSubscriber>? Fanout(EncodedEvent frame)

@@ -5,6 +5,7 @@ using System.Numerics;
 using System.Text.RegularExpressions;
 using Serilog.Events;
 using SseFlights.Http;
+using SseFlights.Record;
 
 namespace SseFlights.Cli;
 
@@ -64,12 +65,32 @@ internal sealed partial class CommandLine
         DefaultValueFactory = _ => "text",
         CustomParser = ParseLogFormat,
     };
-    private readonly Argument<string> _validateFile = new("FILE") { Description = "The scenario file to check." };
+    private readonly Option<bool> _control = new("--control")
+    {
+        Description = "Turn on the control API (/api/control/*), protected by a bearer token.",
+    };
+    private readonly Option<string?> _controlToken = new("--control-token")
+    {
+        Description = "The control API's token. [default: $SSEFLIGHTS_CONTROL_TOKEN, else a random one printed on stderr]",
+        HelpName = "TOKEN",
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+            if (token.Trim().Length == 0 || token.Any(char.IsControl))
+            {
+                result.AddError("--control-token must be a non-empty token without spaces at its ends or control characters");
+            }
 
-    public CommandLine(Func<ServerOptions, CancellationToken, Task<int>> runServer, Func<string, int> validate)
+            return token;
+        },
+    };
+    private readonly Argument<string> _validateFile = new("FILE") { Description = "The scenario file to check." };
+    private readonly RecordArguments _record = new();
+
+    public CommandLine(Func<ServerOptions, CancellationToken, Task<int>> runServer, Func<string, int> validate, Func<RecordOptions, CancellationToken, Task<int>> record)
     {
         Root = new RootCommand("SseFlights: a live airport arrivals board and a scripted Server-Sent Events stream.");
-        foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _epoch, _skew, _heartbeat, _retry, _history, _maxClients, _cors, _logLevel, _logFormat })
+        foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _epoch, _skew, _heartbeat, _retry, _history, _maxClients, _cors, _logLevel, _logFormat, _control, _controlToken })
         {
             Root.Options.Add(option);
         }
@@ -80,6 +101,7 @@ internal sealed partial class CommandLine
         validateCommand.Arguments.Add(_validateFile);
         validateCommand.SetAction(result => validate(result.GetValue(_validateFile)!));
         Root.Subcommands.Add(validateCommand);
+        Root.Subcommands.Add(_record.Command(record));
     }
 
     public RootCommand Root { get; }
@@ -96,7 +118,9 @@ internal sealed partial class CommandLine
         result.GetValue(_maxClients),
         result.GetValue(_cors) ?? [],
         result.GetValue(_logLevel),
-        result.GetValue(_logFormat) == "json" ? LogFormat.Json : LogFormat.Text)
+        result.GetValue(_logFormat) == "json" ? LogFormat.Json : LogFormat.Text,
+        result.GetValue(_control),
+        result.GetValue(_controlToken))
     {
         Epoch = result.GetValue(_epoch),
         SkewSeconds = result.GetValue(_skew),

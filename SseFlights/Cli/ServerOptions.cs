@@ -20,7 +20,9 @@ internal sealed record ServerOptions(
     int MaxClients,
     IReadOnlyList<string> CorsOrigins,
     Serilog.Events.LogEventLevel LogLevel,
-    LogFormat LogFormat)
+    LogFormat LogFormat,
+    bool Control = false,
+    string? ControlToken = null)
 {
     /// <summary>How streams are written; from <c>SSEFLIGHTS_WRITE_PATH</c>, not the command line (an operator's and the tests' switch).</summary>
     public Http.WritePath WritePath { get; init; } = Http.WritePath.Direct;

@@ -2,20 +2,30 @@ using System.Net;
 using Serilog;
 using SseFlights.Broadcast;
 using SseFlights.Metrics;
+using SseFlights.Scenario;
 using SseFlights.Sse;
 
 namespace SseFlights.Http;
 
 /// <summary>GET /events: decides how the stream starts (snapshot, resume, live, 204, 503), then hands it to its session.</summary>
 internal sealed class EventStreamEndpoint(
-    EventHub hub, StreamSessions sessions, WritePath writePath, StreamLimits limits, int retryMilliseconds, TimeProvider time, ServerMetrics metrics, ILogger log)
+    EventHub hub,
+    StreamSessions sessions,
+    WritePath writePath,
+    StreamLimits limits,
+    int retryMilliseconds,
+    WireFormat wire,
+    ResponseRules rules,
+    TimeProvider time,
+    ServerMetrics metrics,
+    ILogger log)
 {
-    private readonly ILogger _log = log.ForContext<EventStreamEndpoint>();
-    private readonly byte[] _retryFrame = SseFormatter.FormatRetry(retryMilliseconds);
-    private readonly EncodedEvent _heartbeat = EncodedEvent.Comment(SseFormatter.FormatComment("heartbeat"));
     /// <summary>How long a refused client should wait; the page waits this (plus jitter) before trying again.</summary>
     private const string RetryAfterSeconds = "5";
 
+    private readonly ILogger _log = log.ForContext<EventStreamEndpoint>();
+    private readonly byte[] _preamble = [.. wire.Bom ? WireFormat.BomBytes : [], .. SseFormatter.FormatRetry(retryMilliseconds, wire.LineEnding)];
+    private readonly EncodedEvent _heartbeat = EncodedEvent.Comment(SseFormatter.FormatComment("heartbeat", wire.LineEnding));
     private long _nextClientId;
 
     /// <summary>
@@ -51,6 +61,12 @@ internal sealed class EventStreamEndpoint(
         var request = context.Request;
         var response = context.Response;
         long clientId = Interlocked.Increment(ref _nextClientId);
+        var (number, rule) = rules.Next(request.QueryString["client"]);
+        if (rule is not null && !await ScriptedAnswer.BeforeStreamAsync(response, number, rule, time).ConfigureAwait(false))
+        {
+            _log.Information("Client {ClientId} request {Request} answered {Status} by a responses rule", clientId, number, rule.Status);
+            return;
+        }
 
         string? lastEventId = LastEventId(request);
         var session = new EventStreamSession(clientId, ResponseBody.Open(response, writePath), limits, _heartbeat, time, metrics, _log);
@@ -76,6 +92,10 @@ internal sealed class EventStreamEndpoint(
         }
 
         StreamHeaders(response);
+        if (rule?.ContentType is { } contentType)
+        {
+            response.ContentType = contentType;
+        }
 
         int resent = plan.Kind == JoinKind.Resume ? plan.Frames.Count : 0;
         _log.Information(
@@ -83,9 +103,10 @@ internal sealed class EventStreamEndpoint(
             clientId, request.RemoteEndPoint, plan.Kind, plan.Reason, resent);
 
         long opened = time.GetTimestamp();
+        using var endAfter = ScriptedAnswer.EndAfter(session, rule, time);
         try
         {
-            await session.RunAsync(_retryFrame, plan.Frames, plan.EndsStream, lifetime).ConfigureAwait(false);
+            await session.RunAsync(_preamble, plan.Frames, plan.EndsStream, lifetime).ConfigureAwait(false);
         }
         finally
         {

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Serilog;
 using SseFlights.Broadcast;
 using SseFlights.Metrics;
+using SseFlights.Scenario;
 
 namespace SseFlights.Http;
 
@@ -25,6 +26,9 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
     private readonly ServerMetrics _metrics;
     private readonly ILogger _log;
     private readonly Channel<EncodedEvent> _queue;
+
+    // Cancelled by a cut, so a split frame's pause between pieces ends at once.
+    private readonly CancellationTokenSource _cutSource = new();
     private readonly long _heartbeatTicks;
     private readonly long _stallTicks;
 
@@ -99,6 +103,8 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         {
             _body.Cut();
         }
+
+        _cutSource.Cancel();
     }
 
     public void Finish(StreamEndReason reason)
@@ -166,6 +172,10 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         {
             _log.Debug("Client {ClientId} write failed: {Error}", ClientId, ex.Message);
         }
+        catch (OperationCanceledException) when (_cutSource.IsCancellationRequested)
+        {
+            _log.Debug("Client {ClientId} was cut between the pieces of a split frame", ClientId);
+        }
         finally
         {
             await ReleaseAsync(clean).ConfigureAwait(false);
@@ -181,6 +191,27 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
     }
 
     private async Task WriteOpeningAsync(byte[] retryFrame, IReadOnlyList<EncodedEvent> opening)
+    {
+        // A split frame among resends is written split, like live: the frames before it go in one
+        // write with the preamble, it and those after it one by one.
+        int whole = 0;
+        while (whole < opening.Count && opening[whole].Split is null)
+        {
+            whole++;
+        }
+
+        await WriteTogetherAsync(retryFrame, whole == opening.Count ? opening : opening.Take(whole).ToList()).ConfigureAwait(false);
+        for (int i = whole; i < opening.Count; i++)
+        {
+            EventsSent++;
+            long done = opening[i].Split is { } split
+                ? await WriteSplitAsync(opening[i].Bytes, split).ConfigureAwait(false)
+                : await WriteCopyAsync(opening[i].Bytes).ConfigureAwait(false);
+            _metrics.Written(1, opening[i].Bytes.Length, oldestDue: 0, done);
+        }
+    }
+
+    private async Task WriteTogetherAsync(byte[] retryFrame, IReadOnlyList<EncodedEvent> opening)
     {
         int length = retryFrame.Length + opening.Sum(f => f.Bytes.Length);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ResponseBody.HeaderRoom + length + ResponseBody.TrailerRoom);
@@ -216,6 +247,14 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
             return false;
         }
 
+        if (first.Split is { } split && reader.TryRead(out var whole))
+        {
+            int events = CountSent(whole);
+            long done = await WriteSplitAsync(whole.Bytes, split).ConfigureAwait(false);
+            _metrics.Written(events, whole.Bytes.Length, whole.Due, done);
+            return whole.EndsStream;
+        }
+
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ResponseBody.HeaderRoom + Math.Max(CoalesceLimit, first.Bytes.Length) + ResponseBody.TrailerRoom);
         int room = buffer.Length - ResponseBody.HeaderRoom - ResponseBody.TrailerRoom;
         try
@@ -223,7 +262,7 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
             int length = 0, events = 0;
             long oldestDue = 0;
             bool ends = false;
-            while (!ends && reader.TryPeek(out var next) && length + next.Bytes.Length <= room && reader.TryRead(out next))
+            while (!ends && reader.TryPeek(out var next) && next.Split is null && length + next.Bytes.Length <= room && reader.TryRead(out next))
             {
                 next.Bytes.CopyTo(buffer, ResponseBody.HeaderRoom + length);
                 length += next.Bytes.Length;
@@ -256,6 +295,50 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
 
         EventsSent++;
         return 1;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> in pieces of <see cref="FrameSplit.Bytes"/>, one write (one
+    /// chunk) each, pausing between them on this stream's own clock: only this client waits.
+    /// </summary>
+    private async Task<long> WriteSplitAsync(byte[] bytes, FrameSplit split)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ResponseBody.HeaderRoom + Math.Min(split.Bytes, bytes.Length) + ResponseBody.TrailerRoom);
+        try
+        {
+            long done = 0;
+            for (int at = 0; at < bytes.Length; at += split.Bytes)
+            {
+                if (at > 0 && split.DelayMs > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(split.DelayMs), _time, _cutSource.Token).ConfigureAwait(false);
+                }
+
+                int piece = Math.Min(split.Bytes, bytes.Length - at);
+                bytes.AsSpan(at, piece).CopyTo(buffer.AsSpan(ResponseBody.HeaderRoom));
+                done = await WriteAsync(buffer, piece).ConfigureAwait(false);
+            }
+
+            return done;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<long> WriteCopyAsync(byte[] bytes)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ResponseBody.HeaderRoom + bytes.Length + ResponseBody.TrailerRoom);
+        try
+        {
+            bytes.CopyTo(buffer, ResponseBody.HeaderRoom);
+            return await WriteAsync(buffer, bytes.Length).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Writes one chunk; returns the timestamp at which the write completed.</summary>

@@ -3,7 +3,7 @@ using System.Net;
 namespace SseFlights.Http;
 
 /// <summary>Maps a request to its endpoint by path and method; everything not ours is 404, a wrong method 405.</summary>
-internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, StaticFileEndpoint files, CorsPolicy cors, MetricsEndpoint metrics)
+internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, StaticFileEndpoint files, CorsPolicy cors, MetricsEndpoint metrics, ControlEndpoints? control = null)
 {
     private const string ReadMethods = "GET, HEAD, OPTIONS";
 
@@ -32,6 +32,12 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
             return Responses.TextAsync(response, 400, "Bad request: the request target is malformed.", head);
         }
 
+        // The control API takes bodies and never gets CORS headers; without --control it is not there (404 below).
+        if (control is not null && ControlEndpoints.Owns(path.Path))
+        {
+            return control.HandleAsync(context, path.Path);
+        }
+
         // A body on a read request would be left unread on the connection and parsed as the next request.
         if (request.HasEntityBody)
         {
@@ -49,7 +55,7 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
         cors.Apply(request, response);
         if (path.Path == "/events" && read)
         {
-            return head ? events.HeadAsync(context) : events.HandleAsync(context, lifetime);
+            return head ? events.HeadAsync(context) : control?.Faults.TryAnswer(context) ?? events.HandleAsync(context, lifetime);
         }
 
         if (!read)

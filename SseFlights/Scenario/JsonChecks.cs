@@ -91,6 +91,52 @@ internal sealed class JsonChecks(ScenarioErrors errors)
         return number;
     }
 
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>; null (reported) when missing and required, or wrong.</summary>
+    public int? WholeNumber(JsonElement obj, string path, string name, int min, int max, string wanted, bool required = true)
+    {
+        if (!obj.TryGetProperty(name, out var value))
+        {
+            if (required)
+            {
+                errors.Add(path, $"missing required property '{name}' ({wanted})");
+            }
+
+            return null;
+        }
+
+        string memberPath = JsonPositionIndex.Join(path, name);
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double number) || number != Math.Floor(number))
+        {
+            errors.Add(memberPath, $"expected {wanted}, got {Describe(value)}");
+            return null;
+        }
+
+        if (number < min || number > max)
+        {
+            errors.Add(memberPath, $"expected {wanted}, got {value.GetRawText()}");
+            return null;
+        }
+
+        return (int)number;
+    }
+
+    /// <summary>true or false; <paramref name="fallback"/> (and reported if present) otherwise.</summary>
+    public bool Boolean(JsonElement obj, string path, string name, bool fallback)
+    {
+        if (!obj.TryGetProperty(name, out var value))
+        {
+            return fallback;
+        }
+
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+
+        errors.Add(JsonPositionIndex.Join(path, name), $"expected true or false, got {Describe(value)}");
+        return fallback;
+    }
+
     /// <summary>The value as compact JSON, keeping non-ASCII text as it is (SSE data is UTF-8, not HTML).</summary>
     public static string Compact(JsonElement value)
     {

@@ -7,6 +7,8 @@ internal sealed class ScenarioErrors(string fileName, JsonPositionIndex position
 
     public bool Any => _found.Count > 0;
 
+    public int Count => _found.Count;
+
     /// <summary>Every message, in file order, so they read top to bottom like the file.</summary>
     public IReadOnlyList<string> Messages =>
         [.. _found.OrderBy(f => f.Line).ThenBy(f => f.Column).Select(f => f.Message)];

@@ -9,7 +9,8 @@ namespace SseFlights.Scenario;
 /// </summary>
 internal sealed class ScenarioReader(JsonChecks checks)
 {
-    private static readonly string[] RootMembers = ["name", "repeat", "cycle", "customEvents", "flights", "timeline"];
+    private static readonly string[] RootMembers =
+        ["name", "description", "repeat", "cycle", "customEvents", "flights", "timeline", "wire", "snapshot", "responses", "expect"];
     private static readonly string[] FlightMembers = ["flight", "origin", "arrival", "state"];
 
     public ScenarioDefinition? Read(JsonElement root)
@@ -21,7 +22,7 @@ internal sealed class ScenarioReader(JsonChecks checks)
 
         checks.OnlyMembers(root, "", RootMembers);
         string? name = checks.String(root, "", "name", required: true, allowEmpty: false);
-        bool repeat = ReadRepeat(root);
+        bool repeat = checks.Boolean(root, "", "repeat", fallback: false);
         double? cycle = root.TryGetProperty("cycle", out _)
             ? checks.Number(root, "", "cycle", double.Epsilon, TimelineReader.MaxSeconds, "a number of seconds greater than 0")
             : null;
@@ -30,28 +31,8 @@ internal sealed class ScenarioReader(JsonChecks checks)
         var timeline = ReadArray(root, "timeline", "an array of timeline entries", (item, path, index) =>
             new TimelineReader(checks, customEvents).Read(item, path, index));
 
-        if (checks.Errors.Any)
-        {
-            return null;
-        }
-
-        return new ScenarioDefinition(name!, repeat, cycle, customEvents, flights, timeline);
-    }
-
-    private bool ReadRepeat(JsonElement root)
-    {
-        if (!root.TryGetProperty("repeat", out var value))
-        {
-            return false;
-        }
-
-        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
-        {
-            return value.GetBoolean();
-        }
-
-        checks.Errors.Add("repeat", $"expected true or false, got {JsonChecks.Describe(value)}");
-        return false;
+        var scenario = new ClientKitReader(checks).Read(root, new ScenarioDefinition(name ?? "", repeat, cycle, customEvents, flights, timeline));
+        return checks.Errors.Any ? null : scenario;
     }
 
     private List<string> ReadCustomEvents(JsonElement root)

@@ -64,16 +64,9 @@ internal sealed class ScenarioValidator(ScenarioErrors errors)
                 continue;
             }
 
-            string path = $"timeline[{entry.Index}].data.flight";
-            bool present = onBoard.Contains(change.Code);
-            if (entry.Kind == EntryKind.Addition && present)
+            if (PresenceProblem(entry.Kind, change.Code, onBoard) is { } problem)
             {
-                errors.Add(path, $"flight '{change.Code}' is already on the board at that point; use flightStateUpdate to change it");
-            }
-            else if (entry.Kind != EntryKind.Addition && !present)
-            {
-                string board = onBoard.Count == 0 ? "the board is empty" : $"on the board then: {string.Join(", ", onBoard)}";
-                errors.Add(path, $"flight '{change.Code}' is not on the board at that point ({board})");
+                errors.Add($"timeline[{entry.Index}].data.flight", problem);
             }
             else if (entry.Kind == EntryKind.Addition)
             {
@@ -84,6 +77,24 @@ internal sealed class ScenarioValidator(ScenarioErrors errors)
                 onBoard.Remove(change.Code);
             }
         }
+    }
+
+    /// <summary>Why a change of <paramref name="kind"/> to <paramref name="code"/> cannot apply to a board holding <paramref name="onBoard"/>, or null.</summary>
+    public static string? PresenceProblem(EntryKind kind, string code, IReadOnlyCollection<string> onBoard)
+    {
+        bool present = onBoard.Contains(code);
+        if (kind == EntryKind.Addition && present)
+        {
+            return $"flight '{code}' is already on the board at that point; use flightStateUpdate to change it";
+        }
+
+        if (kind != EntryKind.Addition && !present)
+        {
+            string board = onBoard.Count == 0 ? "the board is empty" : $"on the board then: {string.Join(", ", onBoard)}";
+            return $"flight '{code}' is not on the board at that point ({board})";
+        }
+
+        return null;
     }
 
     private void CheckClose(ScenarioDefinition scenario)

@@ -3,12 +3,15 @@ using System.Text.Json;
 namespace SseFlights.Scenario;
 
 /// <summary>Reads one timeline entry: its time, its event or action, and the data that event requires.</summary>
-internal sealed class TimelineReader(JsonChecks checks, IReadOnlyList<string> customEvents)
+internal sealed class TimelineReader(JsonChecks checks, IReadOnlyList<string> customEvents, bool timed = true)
 {
     /// <summary>One year: far beyond any demo, and well inside what a timer can wait for.</summary>
     public const double MaxSeconds = 31_536_000;
 
-    private static readonly string[] EntryMembers = ["at", "event", "action", "data"];
+    private static readonly string[] EntryMembers = ["at", "event", "action", "data", "comment", "retry", "raw", "split"];
+
+    /// <summary>The members that say what an entry is; an entry has exactly one.</summary>
+    private static readonly string[] KindMembers = ["event", "action", "comment", "retry", "raw"];
 
     public TimelineEntry? Read(JsonElement item, string path, int index)
     {
@@ -18,23 +21,65 @@ internal sealed class TimelineReader(JsonChecks checks, IReadOnlyList<string> cu
         }
 
         checks.OnlyMembers(item, path, EntryMembers);
-        double? at = checks.Number(item, path, "at", 0, MaxSeconds, $"a number of seconds from the cycle start, from 0 to {MaxSeconds}");
-        bool hasEvent = item.TryGetProperty("event", out _);
-        bool hasAction = item.TryGetProperty("action", out _);
-        if (hasEvent && hasAction)
+        double? at = timed ? checks.Number(item, path, "at", 0, MaxSeconds, $"a number of seconds from the cycle start, from 0 to {MaxSeconds}") : Untimed(item, path);
+        string[] kinds = [.. KindMembers.Where(k => item.TryGetProperty(k, out _))];
+        if (kinds.Length > 1)
         {
-            checks.Errors.Add(path, "has both \"event\" and \"action\"; an entry is either an event or an action");
+            checks.Errors.Add(path, $"has both \"{kinds[0]}\" and \"{kinds[1]}\"; an entry is one of an event, an action, a comment, a retry or a raw frame");
             return null;
         }
 
-        if (!hasEvent && !hasAction)
+        if (kinds.Length == 0)
         {
-            checks.Errors.Add(path, "missing \"event\" (an event name) or \"action\" (\"drop\")");
+            checks.Errors.Add(path, "missing \"event\" (an event name), \"action\" (\"drop\"), \"comment\", \"retry\" or \"raw\"");
             return null;
         }
 
-        TimelineEntry? entry = hasAction ? ReadAction(item, path, index) : ReadEvent(item, path, index);
-        return at is null || entry is null ? null : entry with { At = at.Value };
+        FrameSplit? split = ReadSplit(item, path, kinds[0]);
+        TimelineEntry? entry = kinds[0] switch
+        {
+            "action" => ReadAction(item, path, index),
+            "event" => ReadEvent(item, path, index),
+            _ => new WireEntryReader(checks).Read(item, path, index, kinds[0]),
+        };
+        return at is null || entry is null ? null : entry with { At = at.Value, Split = split };
+    }
+
+    private FrameSplit? ReadSplit(JsonElement item, string path, string kind)
+    {
+        if (!item.TryGetProperty("split", out var split))
+        {
+            return null;
+        }
+
+        string splitPath = JsonPositionIndex.Join(path, "split");
+        if (kind == "action")
+        {
+            checks.Errors.Add(splitPath, "a drop writes no frame, so there is nothing to split; remove \"split\"");
+            return null;
+        }
+
+        if (!checks.IsObject(split, splitPath, "an object with \"bytes\" and \"delayMs\""))
+        {
+            return null;
+        }
+
+        checks.OnlyMembers(split, splitPath, "bytes", "delayMs");
+        int? bytes = checks.WholeNumber(split, splitPath, "bytes", 1, FrameSplit.MaxBytes, $"a whole number of bytes per piece, from 1 to {FrameSplit.MaxBytes}");
+        int? delay = checks.WholeNumber(split, splitPath, "delayMs", 0, FrameSplit.MaxDelayMs, $"a whole number of milliseconds between pieces, from 0 to {FrameSplit.MaxDelayMs}");
+        return bytes is null || delay is null ? null : new FrameSplit(bytes.Value, delay.Value);
+    }
+
+    /// <summary>A live entry (the control API's) happens when it arrives, so a time in it would be a lie.</summary>
+    private double? Untimed(JsonElement item, string path)
+    {
+        if (item.TryGetProperty("at", out _))
+        {
+            checks.Errors.Add(JsonPositionIndex.Join(path, "at"), "a live entry is applied at once; remove \"at\"");
+            return null;
+        }
+
+        return 0;
     }
 
     private TimelineEntry? ReadAction(JsonElement item, string path, int index)

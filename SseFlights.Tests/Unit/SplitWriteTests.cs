@@ -1,0 +1,108 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Time.Testing;
+using SseFlights.Broadcast;
+using SseFlights.Http;
+using SseFlights.Metrics;
+using SseFlights.Scenario;
+
+namespace SseFlights.Tests.Unit;
+
+/// <summary>A split frame, written by one stream's writer in pieces on a fake clock.</summary>
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
+public class SplitWriteTests
+{
+    private static readonly byte[] Retry = "retry: 3000\n\n"u8.ToArray();
+    private readonly FakeTimeProvider _time = new();
+    private readonly Meter _meter = new(ServerMetrics.MeterName);
+
+    private EventStreamSession Session(FakeResponseBody body) =>
+        new(1, body, new StreamLimits(8, 1024, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15)), EncodedEvent.Comment(":\n\n"u8.ToArray()), _time, new ServerMetrics(_meter, _time), Serilog.Core.Logger.None);
+
+    private static EncodedEvent Raw(string text, FrameSplit? split) => new(0, "", System.Text.Encoding.UTF8.GetBytes(text)) { Kind = FrameKind.Raw, Split = split };
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task Offer_SplitFrame_IsWrittenInPiecesWithThePauseBetweenThem(CancellationToken cancellationToken)
+    {
+        var body = new FakeResponseBody();
+        var session = Session(body);
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        await body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+
+        session.Offer(Raw("data: ab\n\n", new FrameSplit(4, 20)));
+        session.Offer(Raw(": after\n\n", null));
+        await body.WhenWritesStarted(2).WaitAsync(cancellationToken);
+        _time.Advance(TimeSpan.FromMilliseconds(19));
+        Assert.That(body.Writes, Is.EqualTo(new[] { "retry: 3000\n\n", "data" }), "the second piece waits its 20 ms");
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await body.WhenWritesStarted(3).WaitAsync(cancellationToken);
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+        await body.WhenWritesStarted(5).WaitAsync(cancellationToken);
+        session.Finish(StreamEndReason.Shutdown);
+        await run.WaitAsync(cancellationToken);
+
+        Assert.That(body.Writes, Is.EqualTo(new[] { "retry: 3000\n\n", "data", ": ab", "\n\n", ": after\n\n" }));
+        Assert.That(session.EventsSent, Is.EqualTo(0), "a raw frame is not an event");
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task Offer_SameSplitFrameToTwoStreams_OneStalledReaderDoesNotHoldUpTheOther(CancellationToken cancellationToken)
+    {
+        var frame = Raw("abc", new FrameSplit(1, 50));
+        var held = new FakeResponseBody();
+        var free = new FakeResponseBody();
+        var (heldSession, freeSession) = (Session(held), Session(free));
+        var runs = new[] { heldSession.RunAsync(Retry, [], false), freeSession.RunAsync(Retry, [], false) };
+        await Task.WhenAll(held.WhenWritesStarted(1), free.WhenWritesStarted(1)).WaitAsync(cancellationToken);
+        held.Hold();
+
+        heldSession.Offer(frame);
+        freeSession.Offer(frame);
+        await free.WhenWritesStarted(2).WaitAsync(cancellationToken);
+        for (int piece = 3; piece <= 4; piece++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(50));
+            await free.WhenWritesStarted(piece).WaitAsync(cancellationToken);
+        }
+
+        Assert.That((free.Writes.Skip(1), held.Writes.Count), Is.EqualTo((new[] { "a", "b", "c" }, 2)));
+        heldSession.Cut(StreamEndReason.Slow);
+        freeSession.Finish(StreamEndReason.Shutdown);
+        await Task.WhenAll(runs).WaitAsync(cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task Cut_DuringThePauseOfASplitFrame_EndsTheStreamAtOnce(CancellationToken cancellationToken)
+    {
+        var body = new FakeResponseBody();
+        var session = Session(body);
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        session.Offer(Raw("abc", new FrameSplit(1, 60_000)));
+        await body.WhenWritesStarted(2).WaitAsync(cancellationToken);
+
+        session.Cut(StreamEndReason.Slow);
+        await run.WaitAsync(cancellationToken);
+
+        Assert.That((body.Writes.Count, body.WasCut, session.EndReason), Is.EqualTo((2, true, StreamEndReason.Slow)));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task RunAsync_SplitFrameAmongResends_IsWrittenSplitAfterTheFramesBeforeIt(CancellationToken cancellationToken)
+    {
+        var body = new FakeResponseBody();
+        var session = Session(body);
+        var first = new EncodedEvent(1, "e", "id: 1\n\n"u8.ToArray());
+        var split = new EncodedEvent(2, "e", "id: 2\n\n"u8.ToArray()) { Split = new FrameSplit(4, 0) };
+        var run = session.RunAsync(Retry, [first, split], endsAfterOpening: false);
+        await body.WhenWritesStarted(3).WaitAsync(cancellationToken);
+        session.Finish(StreamEndReason.Shutdown);
+        await run.WaitAsync(cancellationToken);
+
+        Assert.That(body.Writes, Is.EqualTo(new[] { "retry: 3000\n\nid: 1\n\n", "id: ", "2\n\n" }));
+        Assert.That(session.EventsSent, Is.EqualTo(2));
+    }
+}

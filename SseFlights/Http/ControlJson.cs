@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+
+namespace SseFlights.Http;
+
+/// <summary>The next timeline entry, in GET /api/control.</summary>
+internal sealed record ControlNext(int Index, string? Event, double At, double? InSeconds);
+
+/// <summary>GET /api/control.</summary>
+internal sealed record ControlState(string State, double ScenarioTime, long Cycle, ControlNext? Next, long LastEventId, bool Closed, int OpenStreams);
+
+/// <summary>201 from POST /api/control/events.</summary>
+internal sealed record ControlCreated(long? Id);
+
+/// <summary>The body of POST /api/control/faults.</summary>
+internal sealed record FaultRequest(int? Status, int? Count, string? Location);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(ControlState))]
+[JsonSerializable(typeof(ControlCreated))]
+[JsonSerializable(typeof(FaultRequest))]
+internal sealed partial class ControlJsonContext : JsonSerializerContext;

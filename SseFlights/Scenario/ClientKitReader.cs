@@ -1,0 +1,173 @@
+using System.Text.Json;
+using SseFlights.Sse;
+
+namespace SseFlights.Scenario;
+
+/// <summary>
+/// Reads the scenario members that serve client testing: <c>wire</c>, <c>snapshot</c>,
+/// <c>responses</c>, <c>description</c> and <c>expect</c>.
+/// </summary>
+internal sealed class ClientKitReader(JsonChecks checks)
+{
+    private static readonly string[] RuleMembers = ["request", "status", "location", "contentType", "delayMs", "endAfterMs"];
+
+    public ScenarioDefinition Read(JsonElement root, ScenarioDefinition scenario) => scenario with
+    {
+        Wire = ReadWire(root),
+        Snapshot = checks.Boolean(root, "", "snapshot", fallback: true),
+        Responses = ReadResponses(root),
+        Description = root.TryGetProperty("description", out _) ? checks.String(root, "", "description", required: true, allowEmpty: false) : null,
+        Expect = root.TryGetProperty("expect", out var expect) ? ReadExpect(expect) : null,
+    };
+
+    private WireFormat ReadWire(JsonElement root)
+    {
+        if (!root.TryGetProperty("wire", out var wire) || !checks.IsObject(wire, "wire", "an object with \"lineEnding\" and \"bom\""))
+        {
+            return WireFormat.Default;
+        }
+
+        checks.OnlyMembers(wire, "wire", "lineEnding", "bom");
+        var ending = LineEnding.Lf;
+        if (wire.TryGetProperty("lineEnding", out var value))
+        {
+            string? text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            LineEnding? parsed = text switch { "lf" => LineEnding.Lf, "crlf" => LineEnding.Crlf, "cr" => LineEnding.Cr, _ => null };
+            if (parsed is null)
+            {
+                string got = text is null ? JsonChecks.Describe(value) : $"'{text}'";
+                checks.Errors.Add("wire.lineEnding", $"expected \"lf\", \"crlf\" or \"cr\", got {got}");
+            }
+
+            ending = parsed ?? LineEnding.Lf;
+        }
+
+        return new WireFormat(ending, checks.Boolean(wire, "wire", "bom", fallback: false));
+    }
+
+    private Dictionary<int, ResponseRule> ReadResponses(JsonElement root)
+    {
+        var rules = new Dictionary<int, ResponseRule>();
+        if (!root.TryGetProperty("responses", out var value))
+        {
+            return rules;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            checks.Errors.Add("responses", $"expected an array of rules, got {JsonChecks.Describe(value)}");
+            return rules;
+        }
+
+        var positions = new Dictionary<int, int>();
+        int index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            string path = $"responses[{index}]";
+            if (ReadRule(item, path) is ({ } request, { } rule))
+            {
+                if (positions.TryGetValue(request, out int first))
+                {
+                    checks.Errors.Add($"{path}.request", $"request {request} already has a rule at responses[{first}]; one rule per request");
+                }
+                else
+                {
+                    positions[request] = index;
+                    rules[request] = rule;
+                }
+            }
+
+            index++;
+        }
+
+        return rules;
+    }
+
+    private (int? Request, ResponseRule? Rule) ReadRule(JsonElement item, string path)
+    {
+        if (!checks.IsObject(item, path, "a rule with \"request\" and what to answer"))
+        {
+            return (null, null);
+        }
+
+        checks.OnlyMembers(item, path, RuleMembers);
+        int? request = checks.WholeNumber(item, path, "request", 1, int.MaxValue, "the number of the GET /events it answers, counted from 1");
+        int status = checks.WholeNumber(item, path, "status", 200, 599, "an HTTP status from 200 to 599", required: false) ?? 200;
+        string? location = checks.String(item, path, "location", required: false, allowEmpty: false);
+        string? contentType = checks.String(item, path, "contentType", required: false, allowEmpty: false);
+        int delay = checks.WholeNumber(item, path, "delayMs", 0, ResponseRule.MaxDelayMs, $"a whole number of milliseconds from 0 to {ResponseRule.MaxDelayMs}", required: false) ?? 0;
+        int? endAfter = checks.WholeNumber(item, path, "endAfterMs", 0, ResponseRule.MaxEndAfterMs, $"a whole number of milliseconds from 0 to {ResponseRule.MaxEndAfterMs}", required: false);
+        var rule = new ResponseRule(status, location, contentType, delay, endAfter);
+        int before = checks.Errors.Count;
+        foreach (var (member, text) in new[] { ("location", location), ("contentType", contentType) })
+        {
+            if (text is not null && text.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+            {
+                checks.Errors.Add(JsonPositionIndex.Join(path, member), "must not contain CR, LF or NUL (it becomes a header)");
+            }
+        }
+
+        if (rule.IsRedirect && location is null)
+        {
+            checks.Errors.Add(path, $"status {status} needs \"location\", the URL the client is sent to");
+        }
+        else if (!rule.IsRedirect && location is not null)
+        {
+            checks.Errors.Add(JsonPositionIndex.Join(path, "location"), "\"location\" only applies to a 3xx status");
+        }
+
+        foreach (var (member, present) in new[] { ("contentType", contentType is not null), ("endAfterMs", endAfter is not null) })
+        {
+            if (present && !rule.Streams)
+            {
+                checks.Errors.Add(JsonPositionIndex.Join(path, member), $"\"{member}\" only applies to a stream (status 200), not to status {status}");
+            }
+        }
+
+        return checks.Errors.Count == before ? (request, rule) : (request, null);
+    }
+
+    private ClientExpectation? ReadExpect(JsonElement expect)
+    {
+        if (!checks.IsObject(expect, "expect", "an object with \"events\", \"requests\" and optionally \"retry\""))
+        {
+            return null;
+        }
+
+        checks.OnlyMembers(expect, "expect", "events", "requests", "retry");
+        int? requests = checks.WholeNumber(expect, "expect", "requests", 1, 1000, "the number of GET /events a conforming client makes, from 1 to 1000");
+        int? retry = checks.WholeNumber(expect, "expect", "retry", 0, int.MaxValue, "the reconnection time in milliseconds a client ends with", required: false);
+        var events = new List<ExpectedEvent>();
+        if (!expect.TryGetProperty("events", out var list))
+        {
+            checks.Errors.Add("expect", "missing required property 'events' (an array of the events a client dispatches)");
+        }
+        else if (list.ValueKind != JsonValueKind.Array)
+        {
+            checks.Errors.Add("expect.events", $"expected an array of the events a client dispatches, got {JsonChecks.Describe(list)}");
+        }
+        else
+        {
+            int index = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                string path = $"expect.events[{index++}]";
+                if (!checks.IsObject(item, path, "an event with \"type\", \"data\" and \"lastEventId\""))
+                {
+                    continue;
+                }
+
+                checks.OnlyMembers(item, path, "type", "data", "lastEventId");
+                string? type = checks.String(item, path, "type", required: true, allowEmpty: false);
+                string? data = checks.String(item, path, "data", required: true, allowEmpty: true);
+                string? id = checks.String(item, path, "lastEventId", required: true, allowEmpty: true);
+                if (type is not null && data is not null && id is not null)
+                {
+                    events.Add(new ExpectedEvent(type, data, id));
+                }
+            }
+        }
+
+        return requests is null ? null : new ClientExpectation(events, requests.Value, retry);
+    }
+}

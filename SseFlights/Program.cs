@@ -35,14 +35,21 @@ internal static class Program
     }
 
     /// <summary>Builds the whole server from validated pieces; the tests build theirs here too.</summary>
-    public static SseFlightsServer BuildServer(ServerOptions options, ScenarioDefinition scenario, IFileSource files, TimeProvider time, ILogger log)
+    public static SseFlightsServer BuildServer(ServerOptions options, ScenarioDefinition scenario, IFileSource files, TimeProvider time, ILogger log, string? scenarioSha256 = null)
     {
         // One meter per server (tests run several in one process); the registry first, so it sees every instrument.
         var meter = new Meter(ServerMetrics.MeterName);
         var registry = new MetricsRegistry(meter);
         var metrics = new ServerMetrics(meter, time);
         var hub = new EventHub(scenario, options.History, options.MaxClients, log);
-        var player = new ScenarioPlayer(scenario, hub, options.Speed, time, metrics, log, waitForRestart: options.Control);
+        var player = new ScenarioPlayer(scenario, hub, options.Speed, time, metrics, log, waitForRestart: options.Control, epoch: options.Epoch);
+        if (options.Epoch is not null)
+        {
+            // Replicas: an id another replica issued a moment ago (its clock a little ahead) is held, not a snapshot.
+            var skew = TimeSpan.FromSeconds(options.SkewSeconds);
+            hub.HoldHorizon = () => player.IdReachedWithin(skew);
+        }
+
         var control = options.Control
             ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), new ControlFaults(), metrics, log)
             : null;
@@ -53,7 +60,7 @@ internal static class Program
         var router = new Router(
             new EventStreamEndpoint(
                 hub, sessions, writePath, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), time, metrics, log),
-            new ApiEndpoints(hub, scenario, player, writePath),
+            new ApiEndpoints(hub, scenario, player, writePath, scenarioSha256),
             new StaticFileEndpoint(files),
             new CorsPolicy(options.CorsOrigins),
             new MetricsEndpoint(registry),
@@ -73,9 +80,11 @@ internal static class Program
         options = options with { WritePath = writePath };
         ScenarioDefinition scenario;
         IFileSource files;
+        string scenarioSha256;
         try
         {
             scenario = options.ScenarioPath is null ? ScenarioLoader.LoadBundled() : ScenarioLoader.LoadFile(options.ScenarioPath);
+            scenarioSha256 = ScenarioFingerprint.Sha256(options.ScenarioPath);
             files = OpenWebRoot(options.WwwRoot);
         }
         catch (ScenarioException ex)
@@ -85,13 +94,19 @@ internal static class Program
                 : $"sseflights: the scenario has {ex.Errors.Count} errors:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", ex.Errors)}");
             return ExitFailure;
         }
-        catch (DirectoryNotFoundException ex)
+        catch (Exception ex) when (ex is DirectoryNotFoundException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"sseflights: {ex.Message}");
             return ExitFailure;
         }
 
-        // (When --epoch arrives, replicas must stay identical: refuse --control with it here, exit 2.)
+        // Replicas must stay identical, and a control call changes one of them only.
+        if (options.Control && options.Epoch is not null)
+        {
+            Console.Error.WriteLine("sseflights: --control cannot be used with --epoch: replicas must play the same frames, and a control call would change only this one (see --help)");
+            return ExitUsage;
+        }
+
         if (options.Control)
         {
             options = WithControlToken(options);
@@ -104,7 +119,7 @@ internal static class Program
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
-            await using var server = BuildServer(options, scenario, files, TimeProvider.System, Log.Logger);
+            await using var server = BuildServer(options, scenario, files, TimeProvider.System, Log.Logger, scenarioSha256);
             server.Start();
             LogWritePath(options.WritePath);
 

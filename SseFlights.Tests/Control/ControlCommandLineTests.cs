@@ -52,6 +52,15 @@ public class ControlCommandLineTests
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task Control_WithAnEpoch_IsRefusedWithOneLineAndExit2()
+    {
+        var (code, stdout, stderr) = await BuiltProgram.RunAsync("--control", "--epoch", "2026-12-01T08:00:00Z", "--port", "5999");
+
+        Assert.That((code, stdout, stderr), Is.EqualTo((2, "", "sseflights: --control cannot be used with --epoch: replicas must play the same frames, and a control call would change only this one (see --help)\n")));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task Control_EmptyToken_OneLineAndExit2()
     {
         var (code, _, stderr) = await BuiltProgram.RunAsync("--control", "--control-token", " ");

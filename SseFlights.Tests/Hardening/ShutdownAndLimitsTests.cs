@@ -38,6 +38,24 @@ public class ShutdownAndLimitsTests
     }
 
     [Test]
+    [CancelAfter(60_000)]
+    public async Task Sigterm_StopsAcceptingBeforeItEndsTheStreams_SoAReconnectLandsElsewhere()
+    {
+        await using var server = await ServerProcess.StartAsync(Scenarios.Busy(20, 5), "--log-level", "Warning");
+        await using var client = await RawSseClient.ConnectAsync(server.Port);
+        await Eventually.ValueAsync(server.ClientsAsync, n => n == 1, TimeSpan.FromSeconds(10), "the open stream");
+
+        server.Program.Signal(15);
+        await Eventually.TrueAsync(() => client.Ended, TimeSpan.FromSeconds(10), "the stream to end");
+
+        // The moment the stream has ended, as a reconnecting client would: the port already refuses.
+        using var probe = new System.Net.Sockets.TcpClient();
+        var refused = Assert.CatchAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync(System.Net.IPAddress.Loopback, server.Port));
+        Assert.That((refused!.SocketErrorCode, client.CleanEnd), Is.EqualTo((System.Net.Sockets.SocketError.ConnectionRefused, true)));
+        Assert.That(await server.Program.WaitForExitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(0));
+    }
+
+    [Test]
     [CancelAfter(30_000)]
     public async Task DefaultHost_ListensOnLoopbackOnly()
     {

@@ -133,7 +133,7 @@ public class EventHubTests
     }
 
     [Test]
-    public void Join_AfterStop_IsRefused_AndOpenStreamsAreLeftToTheServersLifetime()
+    public void Join_AfterStop_IsClosedUnanswered_AndOpenStreamsAreLeftToTheServersLifetime()
     {
         var hub = Hub();
         var open = new FakeSubscriber(1);
@@ -141,7 +141,7 @@ public class EventHubTests
 
         hub.Stop();
 
-        Assert.That((hub.Join(new FakeSubscriber(2), null).Kind, open.FinishReason), Is.EqualTo((JoinKind.Refused, (StreamEndReason?)null)));
+        Assert.That((hub.Join(new FakeSubscriber(2), null).Kind, open.FinishReason), Is.EqualTo((JoinKind.ShuttingDown, (StreamEndReason?)null)));
     }
 
     [Test]

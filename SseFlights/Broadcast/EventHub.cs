@@ -20,6 +20,10 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
     // Mutated and iterated only under the lock: joining is O(1) even with ten thousand streams open.
     private readonly HashSet<IEventSubscriber> _clients = [];
+
+    // Clients that resumed from an id a little ahead of ours (another replica's clock runs ahead):
+    // each gets nothing up to and including its id. Under the lock, like _clients.
+    private readonly Dictionary<IEventSubscriber, long> _held = [];
     private long _lastId;
     private bool _closed;
     private bool _stopping;
@@ -75,6 +79,34 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         lock (_gate)
         {
             return (_lastId, _closed);
+        }
+    }
+
+    /// <summary>
+    /// With replicas: the newest id this replica will have reached within <c>--skew</c> of wall-clock
+    /// time. A Last-Event-ID up to it is held until reached instead of answered with a snapshot.
+    /// Null (one node) keeps ids beyond the newest a snapshot. Set once, before the server starts.
+    /// </summary>
+    public Func<long>? HoldHorizon { get; set; }
+
+    /// <summary>Events the resend history holds at most (a replica replays enough of the past to fill it).</summary>
+    public int HistoryCapacity => historySize;
+
+    /// <summary>
+    /// Before the clock runs, for a replica catching up to an epoch: the next id issued will be
+    /// <paramref name="lastId"/> + 1. Only valid while nothing has been published and nobody has joined.
+    /// </summary>
+    public void Rewind(long lastId)
+    {
+        lock (_gate)
+        {
+            if (_lastId != 0 || _clients.Count > 0 || _history.Count > 0)
+            {
+                throw new InvalidOperationException("Rewind is only for a hub that has not started.");
+            }
+
+            _lastId = lastId;
+            _snapshot = null;
         }
     }
 
@@ -196,7 +228,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         return clients.Length;
     }
 
-    /// <summary>Server shutdown: refuse new streams (the server's lifetime token ends the open ones).</summary>
+    /// <summary>Server shutdown: new streams are closed unanswered (the server's lifetime token ends the open ones).</summary>
     public void Stop()
     {
         lock (_gate)
@@ -237,9 +269,13 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
                 plan = WithoutSnapshot(plan);
             }
 
-            if (plan.Kind != JoinKind.NoContent && plan.Kind != JoinKind.Refused && !plan.EndsStream)
+            if (plan.Kind is not (JoinKind.NoContent or JoinKind.Refused or JoinKind.ShuttingDown) && !plan.EndsStream)
             {
                 _clients.Add(client);
+                if (plan.HeldUntil is { } held)
+                {
+                    _held[client] = held;
+                }
             }
 
             return plan;
@@ -262,9 +298,15 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     {
         var plan = Plan(lastEventId);
         bool wantsSlot = plan.Kind != JoinKind.NoContent && !plan.EndsStream;
+        // A failed clock keeps its 503 (the process exits; the page retries it); a shutdown closes unanswered.
+        if (wantsSlot && _stopping && _failure is null)
+        {
+            return new JoinPlan(JoinKind.ShuttingDown, [], "the server is shutting down");
+        }
+
         if (wantsSlot && (_stopping || _clients.Count >= maxClients))
         {
-            return new JoinPlan(JoinKind.Refused, [], _stopping ? "the server is shutting down" : $"the server is at its limit of {maxClients} streams");
+            return new JoinPlan(JoinKind.Refused, [], _stopping ? _failure! : $"the server is at its limit of {maxClients} streams");
         }
 
         return plan;
@@ -275,6 +317,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         lock (_gate)
         {
             _clients.Remove(client);
+            _held.Remove(client);
         }
     }
 
@@ -291,6 +334,11 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
             return _closed && problem == LastEventIdProblem.NotANumber
                 ? new(JoinKind.NoContent, [], "the board has closed")
                 : new(JoinKind.Snapshot, SnapshotThenClose(), $"Last-Event-ID is {problem.Describe()}");
+        }
+
+        if (id > _lastId && !_closed && HoldHorizon is { } horizon && id <= horizon())
+        {
+            return new(JoinKind.Live, [], $"Last-Event-ID {id} is ahead of the newest id {_lastId} but within the skew: held until reached") { HeldUntil = id };
         }
 
         if (id > _lastId)
@@ -330,6 +378,11 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         List<IEventSubscriber>? behind = null;
         foreach (var client in _clients)
         {
+            if (_held.Count > 0 && IsHeldBack(client, frame))
+            {
+                continue;
+            }
+
             if (!client.Offer(frame))
             {
                 (behind ??= []).Add(client);
@@ -337,6 +390,30 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         }
 
         return behind;
+    }
+
+    /// <summary>
+    /// True when <paramref name="client"/> already has <paramref name="frame"/> from another replica.
+    /// Should that be the close, the stream ends cleanly and its reconnect gets 204, as after any close.
+    /// </summary>
+    private bool IsHeldBack(IEventSubscriber client, EncodedEvent frame)
+    {
+        if (!_held.TryGetValue(client, out long heldUntil) || frame.Id > heldUntil)
+        {
+            return false;
+        }
+
+        if (frame.Id == heldUntil)
+        {
+            _held.Remove(client);
+        }
+
+        if (frame.EndsStream)
+        {
+            client.Finish(StreamEndReason.Closed);
+        }
+
+        return true;
     }
 
     /// <summary>A client too far behind is cut, never waited for: it resumes with Last-Event-ID and loses nothing.</summary>

@@ -17,8 +17,15 @@ internal enum JoinKind
     /// <summary>The board has closed and this client has nothing left to get: 204, so EventSource stops.</summary>
     NoContent,
 
-    /// <summary>The server is at <c>--max-clients</c>, or shutting down.</summary>
+    /// <summary>The server is at <c>--max-clients</c>: 503 with Retry-After.</summary>
     Refused,
+
+    /// <summary>
+    /// The server is shutting down: the connection is closed with no answer, because every status
+    /// but 200 is final to EventSource, while a lost connection makes it (and nginx's
+    /// proxy_next_upstream) try again, on another replica.
+    /// </summary>
+    ShuttingDown,
 }
 
 /// <summary>What is wrong with a <c>Last-Event-ID</c> that is not a usable id.</summary>
@@ -39,6 +46,9 @@ internal sealed record JoinPlan(JoinKind Kind, IReadOnlyList<EncodedEvent> Frame
 {
     /// <summary>A snapshot given because the history no longer holds every event the client missed.</summary>
     public bool HistoryTooShort { get; init; }
+
+    /// <summary>For a Last-Event-ID a little ahead of this replica: live events after this id only (see <see cref="EventHub.HoldHorizon"/>).</summary>
+    public long? HeldUntil { get; init; }
 
     /// <summary>True when the frames end with the close event, so the stream ends after them.</summary>
     public bool EndsStream => Frames.Count > 0 && Frames[^1].EndsStream;

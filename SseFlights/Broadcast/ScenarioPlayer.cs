@@ -9,15 +9,22 @@ namespace SseFlights.Broadcast;
 /// <c>start + (cycle × cycleLength + at) / speed</c>, computed from the start every time
 /// rather than by summing delays, so a long run does not drift. The control API can pause
 /// (the start moves on by the pause, so later entries shift by it) and restart (a new start).
+/// With an <paramref name="epoch"/> the start is that instant, not now: replicas given the same
+/// epoch play the same frames at the same moments, and one started late first replays the past
+/// it needs (see <see cref="TimelinePosition"/>). The two never meet: --control is refused with --epoch.
 /// </summary>
-internal sealed partial class ScenarioPlayer(ScenarioDefinition scenario, EventHub hub, double speed, TimeProvider time, ServerMetrics metrics, ILogger log, bool waitForRestart = false)
+internal sealed partial class ScenarioPlayer(ScenarioDefinition scenario, EventHub hub, double speed, TimeProvider time, ServerMetrics metrics, ILogger log, bool waitForRestart = false, DateTimeOffset? epoch = null)
 {
     private readonly ILogger _log = log.ForContext<ScenarioPlayer>();
 
     // Guards the clock state below; firing an entry happens under it too, so a pause or a restart
     // can never interleave with an entry on its way out. Order: this lock, then the hub's.
     private readonly Lock _gate = new();
-    private long _start = time.GetTimestamp();
+    private long _start = time.GetTimestamp() - EpochTicks(epoch, time);
+    private readonly TimelinePosition _position = new(scenario);
+
+    // Frames due before this timestamp are the past being replayed at start: not counted, not logged one by one.
+    private long _caughtUpAt;
     private long? _pausedAt;
     private int _generation;
     private long _cycle;
@@ -25,13 +32,24 @@ internal sealed partial class ScenarioPlayer(ScenarioDefinition scenario, EventH
     private CancellationTokenSource _wake = new();
 
     /// <summary>When the scenario clock started, as wall-clock time (published in /healthz).</summary>
-    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+    public DateTimeOffset StartedAt { get; } = epoch ?? time.GetUtcNow();
+
+    /// <summary>The <c>--epoch</c> the clock was given, or null when it started with the process.</summary>
+    public DateTimeOffset? Epoch => epoch;
 
     public double Speed => speed;
+
+    /// <summary>Seconds into the scenario now (negative before a future epoch), in scenario time.</summary>
+    public double ScenarioSeconds(TimeSpan ahead = default) => (time.GetElapsedTime(Volatile.Read(ref _start)) + ahead).TotalSeconds * speed;
+
+    /// <summary>The newest id this clock will have issued <paramref name="ahead"/> from now (wall-clock time).</summary>
+    public long IdReachedWithin(TimeSpan ahead) => _position.IdAt(ScenarioSeconds(ahead));
 
     /// <summary>Runs until the timeline ends (or, for a repeating scenario, until cancelled).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        _caughtUpAt = time.GetTimestamp();
+        long firstCycle = CatchUp();
         while (true)
         {
             int generation;
@@ -40,7 +58,11 @@ internal sealed partial class ScenarioPlayer(ScenarioDefinition scenario, EventH
                 generation = _generation;
             }
 
-            if (await PlayAsync(generation, cancellationToken).ConfigureAwait(false))
+            bool restarted = await PlayAsync(generation, firstCycle, cancellationToken).ConfigureAwait(false);
+
+            // A restart (control API only, never with an epoch) plays from the first cycle.
+            firstCycle = 0;
+            if (restarted)
             {
                 continue;
             }
@@ -57,9 +79,9 @@ internal sealed partial class ScenarioPlayer(ScenarioDefinition scenario, EventH
     }
 
     /// <summary>Plays from the start; true if a restart interrupted it, false when it ended.</summary>
-    private async Task<bool> PlayAsync(int generation, CancellationToken cancellationToken)
+    private async Task<bool> PlayAsync(int generation, long firstCycle, CancellationToken cancellationToken)
     {
-        for (long cycle = 0; ; cycle++)
+        for (long cycle = firstCycle; ; cycle++)
         {
             double cycleStart = cycle * (scenario.Cycle ?? 0);
             for (int index = cycle > 0 ? -1 : 0; index < scenario.Timeline.Count; index++)
@@ -114,13 +136,45 @@ internal sealed partial class ScenarioPlayer(ScenarioDefinition scenario, EventH
         }
     }
 
+    /// <summary>
+    /// With an epoch in the past, skips whole cycles by arithmetic and returns the cycle to replay
+    /// from; the loop then plays the past without waiting (every moment is due), so the board, the
+    /// ids and the history's bytes are those a replica running since the epoch has.
+    /// </summary>
+    private long CatchUp()
+    {
+        if (epoch is null)
+        {
+            return 0;
+        }
+
+        double now = ScenarioSeconds();
+        long firstCycle = _position.FirstCycleToReplay(now, hub.HistoryCapacity);
+        hub.Rewind(_position.IdsBeforeCycle(firstCycle));
+        _log.Information(
+            "Scenario clock from epoch {Epoch:o}: {Seconds:0.###} s into the scenario, replaying from cycle {Cycle} (id {EventId} expected now)",
+            epoch.Value, now, firstCycle + 1, _position.IdAt(now));
+        return firstCycle;
+    }
+
     private void Fire(TimelineEntry? entry, long cycle, long due)
     {
+        bool replay = due < _caughtUpAt;
         if (entry is null)
         {
             var snapshot = hub.StartCycle(due);
-            metrics.EventPublished();
-            _log.Information("Cycle {Cycle} begins: board reset, snapshot sent as event {EventId}", cycle + 1, snapshot.Id);
+            if (!replay)
+            {
+                metrics.EventPublished();
+                _log.Information("Cycle {Cycle} begins: board reset, snapshot sent as event {EventId}", cycle + 1, snapshot.Id);
+            }
+
+            return;
+        }
+
+        // The past being replayed has no streams to drop, and its live-only frames are long gone.
+        if (replay && (entry.Kind == EntryKind.Drop || entry.IsLiveOnly))
+        {
             return;
         }
 
@@ -139,6 +193,11 @@ internal sealed partial class ScenarioPlayer(ScenarioDefinition scenario, EventH
         }
 
         var frame = hub.Publish(entry, due);
+        if (replay)
+        {
+            return;
+        }
+
         metrics.EventPublished();
         _log.Debug("Event {EventId} {EventName} at {At}s: {Data}", frame.Id, frame.Name, entry.At, entry.Data);
         if (entry.Kind == EntryKind.Close)
@@ -211,4 +270,8 @@ internal sealed partial class ScenarioPlayer(ScenarioDefinition scenario, EventH
             // Woken by a pause, resume or restart.
         }
     }
+
+    /// <summary>How far the epoch lies before now, in timestamp ticks (negative for a future epoch).</summary>
+    private static long EpochTicks(DateTimeOffset? epoch, TimeProvider time) =>
+        epoch is { } at ? (long)((time.GetUtcNow() - at).TotalSeconds * time.TimestampFrequency) : 0;
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
+using System.Text.RegularExpressions;
 using Serilog.Events;
 using SseFlights.Http;
 using SseFlights.Record;
@@ -12,7 +13,7 @@ namespace SseFlights.Cli;
 /// The <c>sseflights</c> command line: options with their defaults shown in --help, each value
 /// checked with a message that says what would be right. Parsing only; Program decides what runs.
 /// </summary>
-internal sealed class CommandLine
+internal sealed partial class CommandLine
 {
     private readonly Option<int> _port = Number("--port", "PORT", 5000, 1, 65535, "a whole number from 1 to 65535", "Port to listen on.", "-p");
     private readonly Option<string> _host = new("--host")
@@ -36,6 +37,13 @@ internal sealed class CommandLine
     private readonly Option<int> _retry = Number("--retry", "MS", 3000, 0, 86_400_000, "a whole number of milliseconds from 0 to 86400000", "The retry: value sent to clients, in milliseconds.");
     private readonly Option<int> _history = Number("--history", "N", 1024, 0, 1_000_000, "a whole number from 0 to 1000000", "Events kept for resend after a reconnect.");
     private readonly Option<int> _maxClients = Number("--max-clients", "N", 10_000, 1, 1_000_000, "a whole number from 1 to 1000000", "Most event streams open at once; more get 503.");
+    private readonly Option<DateTimeOffset?> _epoch = new("--epoch")
+    {
+        Description = "Instant the scenario clock starts from, ISO 8601 with Z or an offset, e.g. 2026-12-01T08:00:00Z; replicas given the same one play identical streams. [default: when the server starts]",
+        HelpName = "TIME",
+        CustomParser = ParseEpoch,
+    };
+    private readonly Option<double> _skew = Number("--skew", "SECONDS", 2.0, 0, 60, "a number of seconds from 0 to 60", "With --epoch: a Last-Event-ID this far ahead of this replica's clock is held until reached, not answered with a snapshot.");
     private readonly Option<string[]> _cors = new("--cors-origin")
     {
         Description = "Origin allowed to read the stream from another site (repeatable; '*' for any). [default: none]",
@@ -82,7 +90,7 @@ internal sealed class CommandLine
     public CommandLine(Func<ServerOptions, CancellationToken, Task<int>> runServer, Func<string, int> validate, Func<RecordOptions, CancellationToken, Task<int>> record)
     {
         Root = new RootCommand("SseFlights: a live airport arrivals board and a scripted Server-Sent Events stream.");
-        foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _heartbeat, _retry, _history, _maxClients, _cors, _logLevel, _logFormat, _control, _controlToken })
+        foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _epoch, _skew, _heartbeat, _retry, _history, _maxClients, _cors, _logLevel, _logFormat, _control, _controlToken })
         {
             Root.Options.Add(option);
         }
@@ -112,7 +120,11 @@ internal sealed class CommandLine
         result.GetValue(_logLevel),
         result.GetValue(_logFormat) == "json" ? LogFormat.Json : LogFormat.Text,
         result.GetValue(_control),
-        result.GetValue(_controlToken));
+        result.GetValue(_controlToken))
+    {
+        Epoch = result.GetValue(_epoch),
+        SkewSeconds = result.GetValue(_skew),
+    };
 
     private static Option<T> Number<T>(string name, string helpName, T defaultValue, T min, T max, string wanted, string description, params string[] aliases)
         where T : INumber<T>
@@ -135,6 +147,22 @@ internal sealed class CommandLine
             },
         };
     }
+
+    private static DateTimeOffset? ParseEpoch(ArgumentResult result)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (EpochPattern().IsMatch(token) && DateTimeOffset.TryParse(token, CultureInfo.InvariantCulture, DateTimeStyles.None, out var epoch))
+        {
+            return epoch;
+        }
+
+        result.AddError($"--epoch must be an ISO 8601 time with Z or an offset, such as 2026-12-01T08:00:00Z or 2026-12-01T09:00:00+01:00; got '{token}'");
+        return null;
+    }
+
+    // A time without Z or an offset would mean a different instant on each machine's time zone.
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")]
+    private static partial Regex EpochPattern();
 
     private static string ParseHost(ArgumentResult result)
     {

@@ -27,6 +27,12 @@ internal sealed record ServerOptions(
     /// <summary>How streams are written; from <c>SSEFLIGHTS_WRITE_PATH</c>, not the command line (an operator's and the tests' switch).</summary>
     public Http.WritePath WritePath { get; init; } = Http.WritePath.Direct;
 
+    /// <summary>The instant the scenario clock starts from (<c>--epoch</c>), or null for the process start.</summary>
+    public DateTimeOffset? Epoch { get; init; }
+
+    /// <summary>With an epoch, how far ahead (wall-clock seconds) a Last-Event-ID may be and still be held (<c>--skew</c>).</summary>
+    public double SkewSeconds { get; init; } = 2;
+
     public static ServerOptions Defaults { get; } = new(
         5000, "localhost", null, null, 1, 15, 3000, 1024, 10_000, [], Serilog.Events.LogEventLevel.Information, LogFormat.Text);
 }

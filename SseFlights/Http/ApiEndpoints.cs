@@ -5,10 +5,14 @@ using SseFlights.Scenario;
 namespace SseFlights.Http;
 
 /// <summary>The JSON endpoints: the board for non-SSE clients, the scenario for the page, health for tests and benchmarks.</summary>
-internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, ScenarioPlayer player, WritePath writePath)
+internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, ScenarioPlayer player, WritePath writePath, string? scenarioSha256)
 {
     private readonly byte[] _scenarioInfo = ApiJson.Serialize(new ScenarioInfo(
-        scenario.Name, scenario.CustomEvents, scenario.Repeat, scenario.Cycle, scenario.Flights.Count, scenario.Timeline.Count));
+        scenario.Name, scenario.CustomEvents, scenario.Repeat, scenario.Cycle, scenario.Flights.Count, scenario.Timeline.Count)
+    {
+        Epoch = player.Epoch?.UtcDateTime,
+        Sha256 = scenarioSha256,
+    });
 
     public Task FlightsAsync(HttpListenerContext context, bool headOnly) =>
         Responses.JsonAsync(context.Response, ApiJson.Serialize(Flights(hub.Board())), headOnly);
@@ -33,7 +37,11 @@ internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, Sc
         var (lastEventId, closed) = hub.Progress();
         string? failure = hub.Failure;
         var health = new HealthResponse(
-            failure is null ? "ok" : "failed", failure, hub.ClientCount, lastEventId, player.StartedAt.UtcDateTime, player.Speed, closed);
+            failure is null ? "ok" : "failed", failure, hub.ClientCount, lastEventId, player.StartedAt.UtcDateTime, player.Speed, closed)
+        {
+            Epoch = player.Epoch?.UtcDateTime,
+            ScenarioSha256 = scenarioSha256,
+        };
 
         // A supervisor or load balancer checks the status code, not the body.
         return Responses.JsonAsync(context.Response, ApiJson.Serialize(health), headOnly, failure is null ? 200 : 503);

@@ -12,10 +12,26 @@ internal sealed record FlightsResponse(long LastEventId, bool Closed, IReadOnlyL
 internal sealed record HealthResponse(
     string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason,
-    int Clients, long LastEventId, DateTime StartedAt, double Speed, bool Closed);
+    int Clients, long LastEventId, DateTime StartedAt, double Speed, bool Closed)
+{
+    /// <summary>The <c>--epoch</c>, when replicas share one (absent otherwise).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTime? Epoch { get; init; }
+
+    /// <summary>The scenario file's SHA-256: replicas must show the same one (absent for a server built without a file, as in tests).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ScenarioSha256 { get; init; }
+}
 
 /// <summary>GET /api/scenario: what the page needs to know before it listens (custom event names).</summary>
-internal sealed record ScenarioInfo(string Name, IReadOnlyList<string> CustomEvents, bool Repeat, double? Cycle, int Flights, int Entries);
+internal sealed record ScenarioInfo(string Name, IReadOnlyList<string> CustomEvents, bool Repeat, double? Cycle, int Flights, int Entries)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTime? Epoch { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Sha256 { get; init; }
+}
 
 /// <summary>GET /api/stats: the process's own counters, for benchmarks (bytes allocated per delivery).</summary>
 internal sealed record ProcessStats(long AllocatedBytes, IReadOnlyList<int> GcCollections, long HeapBytes, int ThreadPoolThreads, int Clients, string WritePath);

@@ -44,6 +44,9 @@ internal sealed class EventStreamEndpoint(
                 return Task.CompletedTask;
             case JoinKind.Refused:
                 return RefuseAsync(response, plan, headOnly: true);
+            case JoinKind.ShuttingDown:
+                response.Abort();
+                return Task.CompletedTask;
         }
 
         StreamHeaders(response);
@@ -81,6 +84,10 @@ internal sealed class EventStreamEndpoint(
             case JoinKind.Refused:
                 _log.Warning("Client {ClientId} from {Remote} refused: {Reason}", clientId, request.RemoteEndPoint, plan.Reason);
                 await RefuseAsync(response, plan, headOnly: false).ConfigureAwait(false);
+                return;
+            case JoinKind.ShuttingDown:
+                _log.Information("Client {ClientId} from {Remote} closed unanswered: {Reason}; it reconnects elsewhere", clientId, request.RemoteEndPoint, plan.Reason);
+                response.Abort();
                 return;
         }
 

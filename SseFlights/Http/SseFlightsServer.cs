@@ -104,7 +104,10 @@ internal sealed class SseFlightsServer(
             await Task.Delay(FailureLinger, time, CancellationToken.None).ConfigureAwait(false);
         }
 
-        _log.Information("Shutting down: ending {Count} open streams", sessions.Count);
+        // Stop accepting before ending a stream, so a client reconnecting from one of them finds this
+        // replica refusing connections and lands on another (nginx's proxy_next_upstream for a connect error).
+        StopListening();
+        _log.Information("Shutting down: stopped accepting, ending {Count} open streams", sessions.Count);
         await background.CancelAsync().ConfigureAwait(false);
         hub.Stop();
         await _lifetime.CancelAsync().ConfigureAwait(false);
@@ -116,6 +119,22 @@ internal sealed class SseFlightsServer(
         await Task.WhenAll(acceptLoop, Timeline, ticker).ConfigureAwait(false);
         _listener.Close();
         return hub.Failure is null ? ServerExit.Stopped : ServerExit.ClockFailed;
+    }
+
+    /// <summary>
+    /// Closes the listening socket but keeps open connections: removing a listener's last prefix
+    /// closes its socket (Stop or Close would also drop every open stream without a clean end).
+    /// </summary>
+    private void StopListening()
+    {
+        try
+        {
+            _listener.Prefixes.Clear();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+        {
+            _log.Warning("Could not stop accepting before ending streams: {Error}", ex.Message);
+        }
     }
 
     /// <summary>Awaits the scenario clock; if it faults, marks the hub failed (ending every stream) and asks for shutdown.</summary>

@@ -71,10 +71,10 @@ internal sealed class ServerMetrics
             JoinKind.Resume => Resume,
             JoinKind.Live => Live,
             JoinKind.NoContent => NoContent,
-            JoinKind.Refused => Refused,
+            JoinKind.Refused or JoinKind.ShuttingDown => Refused,
             _ => throw new ArgumentOutOfRangeException(nameof(plan), plan.Kind, null),
         });
-        if (plan.Kind is JoinKind.NoContent or JoinKind.Refused)
+        if (plan.Kind is JoinKind.NoContent or JoinKind.Refused or JoinKind.ShuttingDown)
         {
             return;
         }

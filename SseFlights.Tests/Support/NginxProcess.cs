@@ -125,14 +125,26 @@ internal sealed partial class NginxProcess : IAsyncDisposable
             try
             {
                 await probe.ConnectAsync("127.0.0.1", Port);
-
-                // Ours, not a process that took the port meanwhile: nginx is still running and wrote its pid.
-                return !_process.HasExited && File.Exists(Path.Combine(Folder, "nginx.pid"));
             }
             catch (SocketException)
             {
                 await Task.Delay(20);
+                continue;
             }
+
+            // Ours, not a process that took the port meanwhile: nginx is still running and writes its pid
+            // (the master listens a moment before it writes the pid file).
+            while (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                if (File.Exists(Path.Combine(Folder, "nginx.pid")))
+                {
+                    return true;
+                }
+
+                await Task.Delay(20);
+            }
+
+            return false;
         }
 
         return false;

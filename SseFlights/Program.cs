@@ -179,6 +179,11 @@ internal static class Program
         {
             Log.Information("Event streams use the listener's own writer ({Variable}=listener); a client that stops reading can hold a pool thread", WritePaths.Variable);
         }
+
+        if (!ConnectionReadBuffer.IsSupported)
+        {
+            Log.Warning("This runtime's HttpListener lacks the internals to release a stream's read buffer; each open stream keeps 8 KiB more");
+        }
     }
 
     private static async Task<int> RecordAsync(RecordOptions options, CancellationToken cancellationToken)

@@ -40,6 +40,28 @@ public class EventStreamSessionTests
 
     [Test]
     [CancelAfter(5_000)]
+    public async Task Offer_OneMebibyteFrame_GoesOutWholeInWritesBelowTheLargeObjectThreshold(CancellationToken cancellationToken)
+    {
+        var session = Session(maxBytes: 2 * 1024 * 1024);
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+        string data = new('m', 1024 * 1024);
+        var large = new EncodedEvent(9, "e", Encoding.UTF8.GetBytes($"data: {data}\nid: 9\n\n"));
+
+        Assert.That(session.Offer(large), Is.True);
+        Assert.That(session.Offer(Event(10)), Is.True);
+        int writes = 1 + (large.Bytes.Length + ChunkWriter.MaxPayload - 1) / ChunkWriter.MaxPayload + 1;
+        await _body.WhenWritesStarted(writes).WaitAsync(cancellationToken);
+        session.Finish(StreamEndReason.Shutdown);
+        await run.WaitAsync(cancellationToken);
+
+        Assert.That(string.Concat(_body.Writes.Skip(1).SkipLast(1)), Is.EqualTo(Encoding.UTF8.GetString(large.Bytes)), "the frame, whole and in order");
+        Assert.That(_body.Writes[^1], Is.EqualTo("event: e\ndata: 10\nid: 10\n\n"), "the next frame after it, on its own");
+        Assert.That((_body.Writes.Count, _body.LargestBuffer, session.EventsSent), Is.EqualTo((writes, ChunkWriter.MaxBuffer, 2L)));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
     public async Task RunAsync_OpeningEndsWithTheClose_EndsCleanlyAfterIt(CancellationToken cancellationToken)
     {
         var session = Session();

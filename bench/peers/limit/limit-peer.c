@@ -203,7 +203,7 @@ static void load(const char *path) {
         if (sscanf(text, "drop %lf", &at) == 1) {
             e->is_drop = 1;
         } else if (sscanf(text, "event %lf %d %u %u %u", &at, &flight, &flight_len, &frame_len, &ends) == 5) {
-            if (flight >= S.flights) die("%s: entry %u changes flight %d of %d", path, i, flight, S.flights);
+            if (flight < -1 || flight >= S.flights) die("%s: entry %u changes flight %d of %d", path, i, flight, S.flights);
             e->flight = flight;
             e->flight_json = (slice){bytes(&r, flight_len), flight_len};
             const char *frame = bytes(&r, frame_len);
@@ -457,9 +457,10 @@ static void read_request(conn *c) {
         return;
     }
     long after = -1;
-    char *query = *path_end == '?' ? strstr(path_end, "lastEventId=") : NULL;
-    char *request_line_end = memchr(req, '\r', (size_t)(end - req));
-    if (query && query < request_line_end) {
+    /* The request line ends at the first CR (at `end` itself when there are no headers). */
+    char *request_line_end = memchr(req, '\r', (size_t)(end - req) + 1);
+    char *query = *path_end == '?' ? memmem(path_end, (size_t)(request_line_end - path_end), "lastEventId=", 12) : NULL;
+    if (query) {
         char *value_end = query + 12;
         while (value_end < request_line_end && *value_end != '&' && *value_end != ' ') value_end++;
         after = parse_id(query + 12, value_end);

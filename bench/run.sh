@@ -8,9 +8,9 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 
-ns=${BENCH_NS:-"100 1000 5000 10000"}
+ns=${BENCH_NS:-"100 1000 2000 5000 10000"}
 reps=${BENCH_REPS:-3}
-servers=${BENCH_SERVERS:-"sseflights node kestrel"}
+servers=${BENCH_SERVERS:-"sseflights node kestrel limit"}
 modes=${BENCH_MODES:-"steady throughput stalled storm"}
 window=${BENCH_SECONDS:-30}
 settle=${BENCH_SETTLE:-2}
@@ -29,6 +29,7 @@ out=${BENCH_OUT:-$here/results}
 sseflights=${BENCH_SSEFLIGHTS:-$repo/SseFlights/bin/Release/net10.0/sseflights}
 kestrel="$here/peers/kestrel/bin/Release/net10.0/kestrel-peer"
 node_peer="$here/peers/node/server.js"
+limit_peer="$here/peers/limit/limit-peer"
 bench_dll="$here/SseFlights.Bench/bin/Release/net10.0/sseflights-bench.dll"
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -47,6 +48,18 @@ fi
 if [[ " $servers " == *" sseflights "* && ! -x $sseflights ]]; then
   log "no sseflights executable at $sseflights: running the peers only"
   servers=${servers//sseflights/}
+fi
+if [[ " $servers " == *" limit "* ]]; then
+  if ! command -v gcc >/dev/null; then
+    log "gcc is not installed: skipping the limit peer"
+    servers=${servers//limit/}
+  else
+    log "building the limit peer"
+    if ! gcc -std=c11 -O2 -Wall -Wextra -o "$limit_peer" "$here/peers/limit/limit-peer.c" >&2; then
+      log "the limit peer does not build: skipping it"
+      servers=${servers//limit/}
+    fi
+  fi
 fi
 if [[ " $servers " == *" node "* ]] && ! command -v node >/dev/null; then
   log "node is not installed: skipping the Node peer"
@@ -103,6 +116,7 @@ run_one() { # server mode n rep args...
     sseflights) path=$sseflights ;;
     node) path=$node_peer ;;
     kestrel) path=$kestrel ;;
+    limit) path=$limit_peer ;;
   esac
   timeout -k 15 "$run_timeout" dotnet "$bench_dll" --kind "$server" --server "$path" \
     --mode "$mode" --clients "$n" --rep "$rep" --connect-concurrency "$concurrency" \

@@ -17,6 +17,7 @@ using PosixSignalRegistration onInt = PosixSignalRegistration.Create(PosixSignal
 RootCommand root = RunCommand.Create(stopping.Token);
 root.Subcommands.Add(ScenariosCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(FramesCommand.Create());
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 
 void Stop(PosixSignalContext context)

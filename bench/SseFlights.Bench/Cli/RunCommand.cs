@@ -13,7 +13,7 @@ internal static class RunCommand
 {
     public static RootCommand Create(CancellationToken stopping)
     {
-        var server = new Option<string?>("--server") { Description = "Start this server: the sseflights or kestrel-peer executable (or .dll), or the Node peer's server.js" };
+        var server = new Option<string?>("--server") { Description = "Start this server: the sseflights or kestrel-peer executable (or .dll), the Node peer's server.js, or bench/peers/limit/limit-peer" };
         var kind = new Option<ServerKind>("--kind") { Description = "Which server --server is", DefaultValueFactory = _ => ServerKind.Sseflights };
         var target = new Option<string?>("--target") { Description = "Measure an already running server instead, e.g. http://127.0.0.1:20000/" };
         target.Validators.Add(result =>
@@ -42,7 +42,7 @@ internal static class RunCommand
         var serverLog = new Option<string>("--server-log") { Description = "File for the started server's output", DefaultValueFactory = _ => "/dev/null" };
         var pidFile = new Option<string?>("--server-pidfile") { Description = "Write the started server's PID here" };
         var output = new Option<string?>("--out") { Description = "Append the result line to this JSON-lines file" };
-        var smoke = new Option<bool>("--smoke") { Description = "Quick check: 20 clients for a few seconds against sseflights; exit 0 only if all connected, events arrived, no gaps" };
+        var smoke = new Option<bool>("--smoke") { Description = "Quick check: 20 clients for a few seconds against the --server (of --kind, sseflights by default); exit 0 only if all connected, events arrived, no gaps" };
 
         var root = new RootCommand("SseFlights benchmark: load generator, scenario writer and report writer.")
         {
@@ -80,7 +80,7 @@ internal static class RunCommand
                         return 2;
                     }
                     launch = new ServerLaunch(
-                        isSmoke ? ServerKind.Sseflights : parse.GetValue(kind),
+                        parse.GetValue(kind),
                         Path.GetFullPath(serverPath),
                         Path.GetFullPath(scenarioPath),
                         parse.GetValue(speed),

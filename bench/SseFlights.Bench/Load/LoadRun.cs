@@ -54,6 +54,7 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
         if (drop is not null) context.SetDrop(DueOf(drop.At, health, clock), drop.LastIdBefore);
 
         ProcSample? idle = pid is { } p0 ? ProcSample.Read(p0) : null;
+        ServerCounters? countersIdle = await probe.ReadCountersAsync(ct);
         await using ProcWatcher? watcher = pid is { } p1 ? new ProcWatcher(p1) : null;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var tasks = new List<Task>();
@@ -79,12 +80,12 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
             ProcSample? atStart = pid is { } p2 ? ProcSample.Read(p2) : null;
             ProcSample? benchAtStart = ProcSample.Read(Environment.ProcessId);
             int? serverClients = await ReadClientsAsync(probe, stop.Token);
-            long? allocatedAtStart = await probe.ReadAllocatedBytesAsync(stop.Token);
+            ServerCounters? countersAtStart = await probe.ReadCountersAsync(stop.Token);
             watcher?.ResetPeaks();
             await DelayUntilAsync(windowEnd, stop.Token);
             ProcSample? atEnd = pid is { } p3 ? ProcSample.Read(p3) : null;
             ProcSample? benchAtEnd = ProcSample.Read(Environment.ProcessId);
-            long? allocatedAtEnd = await probe.ReadAllocatedBytesAsync(stop.Token);
+            ServerCounters? countersAtEnd = await probe.ReadCountersAsync(stop.Token);
             (int Threads, long RssKiB) peaks = watcher?.Peaks ?? default;
 
             long lastWindowId = due is null ? -1 : LastIdDueBy(due, windowEnd);
@@ -97,6 +98,7 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
                     Math.Max(0, WallClock.SecondsBetween(WallClock.Now(), deadline)),
                     stop.Token);
             }
+            ServerCounters? countersDrained = await probe.ReadCountersAsync(stop.Token);
             int stalledClosed = await StalledClosedAsync(stalled);
             // Stop every client before counting, so nothing arrives while the books are closed.
             await StopClientsAsync(context, stop, clients, stalled, tasks);
@@ -135,7 +137,9 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
                 Cuts = clients.Sum(c => c.Cuts),
                 Reconnects = clients.Sum(c => c.Reconnects),
                 ReconnectFailures = clients.Sum(c => c.ReconnectFailures),
-                ServerStats = RunStatistics.Server(pid, idle, atStart, atEnd, peaks, connected + stalledConnected, deliveries, windowSeconds, serverClients, allocatedAtEnd - allocatedAtStart),
+                ServerStats = RunStatistics.Server(pid, idle, atStart, atEnd, peaks, connected + stalledConnected, deliveries, windowSeconds, serverClients,
+                    countersAtEnd?.AllocatedBytes - countersAtStart?.AllocatedBytes,
+                    RunStatistics.Collections(countersIdle, countersAtStart, countersAtEnd, countersDrained)),
                 Bench = RunStatistics.Bench(benchAtStart, benchAtEnd, windowSeconds),
                 SlowestEvents = schedule is null ? [] : RunStatistics.Slowest(context.WorstByEvent, schedule, 5),
                 Storm = drop is null ? null : RunStatistics.Storm(drop, clients, context.DropTimestamp),

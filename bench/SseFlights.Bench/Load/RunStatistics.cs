@@ -10,7 +10,7 @@ internal static class RunStatistics
 {
     public static ServerStats? Server(
         int? pid, ProcSample? idle, ProcSample? atStart, ProcSample? atEnd, (int Threads, long RssKiB) peaks,
-        int streams, long deliveries, double windowSeconds, int? serverClients, long? allocatedBytes = null)
+        int streams, long deliveries, double windowSeconds, int? serverClients, long? allocatedBytes = null, GcCounts? collections = null)
     {
         if (pid is null || idle is null || atStart is null || atEnd is null) return null;
         double cpu = atEnd.CpuSeconds - atStart.CpuSeconds;
@@ -27,7 +27,19 @@ internal static class RunStatistics
             Math.Round(100 * cpu / windowSeconds, 1),
             deliveries == 0 ? null : Math.Round(cpu / (deliveries / 1e6), 3),
             serverClients,
-            deliveries == 0 || allocatedBytes is null ? null : Math.Round(allocatedBytes.Value / (double)deliveries, 2));
+            deliveries == 0 || allocatedBytes is null ? null : Math.Round(allocatedBytes.Value / (double)deliveries, 2),
+            collections);
+    }
+
+    /// <summary>GC collections by generation over the run (before the first client until the drain
+    /// and catch-up ended) and over the window; null for a server without /api/stats.</summary>
+    public static GcCounts? Collections(ServerCounters? idle, ServerCounters? windowStart, ServerCounters? windowEnd, ServerCounters? drained)
+    {
+        int[]? run = Delta(idle, drained);
+        return run is null ? null : new GcCounts(run, Delta(windowStart, windowEnd) ?? []);
+
+        static int[]? Delta(ServerCounters? before, ServerCounters? after) =>
+            before?.GcCollections is { Count: 3 } b && after?.GcCollections is { Count: 3 } a ? [a[0] - b[0], a[1] - b[1], a[2] - b[2]] : null;
     }
 
     public static BenchStats Bench(ProcSample? atStart, ProcSample? atEnd, double windowSeconds)

@@ -4,9 +4,14 @@ using System.Text;
 namespace SseFlights.Bench.Report;
 
 /// <summary>Renders RESULTS.md: targets first, then one table per mode (median, min–max over the
-/// repetitions), then SseFlights' ratios to each peer.</summary>
+/// repetitions) with every server including the limit peer, SseFlights' ratios to each peer, to the
+/// best one and to the limit peer, and last the GC collections of every run.</summary>
 internal static class MarkdownReport
 {
+    // Columns computed from more than one metric or cell.
+    private const string CpuOverLimit = "cpuOverLimit";
+    private const string Collections = "gcCollections";
+
     private static readonly (string Metric, string Header)[] LatencyColumns =
     [
         (Metrics.P50, "p50 ms"), (Metrics.P99, "p99 ms"), (Metrics.P999, "p99.9 ms"), (Metrics.Max, "max ms"),
@@ -15,7 +20,8 @@ internal static class MarkdownReport
     private static readonly (string Metric, string Header)[] CostColumns =
     [
         (Metrics.DeliveriesPerSecond, "deliveries/s"), (Metrics.ConnectSeconds, "connect all s"),
-        (Metrics.RssPerStream, "RSS KiB/stream"), (Metrics.CpuPerMillion, "CPU s / M deliveries"), (Metrics.AllocatedPerDelivery, "bytes alloc / delivery"),
+        (Metrics.RssPerStream, "RSS KiB/stream"), (Metrics.CpuPerMillion, "CPU s / M deliveries"), (CpuOverLimit, "CPU × limit"),
+        (Metrics.AllocatedPerDelivery, "bytes alloc / delivery"), (Collections, "GC gen 0/1/2"),
         (Metrics.ThreadsIdle, "threads idle"), (Metrics.ThreadsPeak, "threads peak"), (Metrics.BenchCpuPercent, "bench CPU %"),
     ];
 
@@ -46,15 +52,14 @@ internal static class MarkdownReport
         md.AppendLine(Inv($"Generated {report.GeneratedAtUtc:yyyy-MM-dd HH:mm} UTC by `bench/run.sh` on {report.Machine}{(report.Commit is null ? "" : $", commit `{report.Commit}`")}; raw runs: `{rawSource}`."));
         md.AppendLine("Each cell is the median over its repetitions, with min–max in brackets. Latency is measured from each event's scheduled time (`startedAt` + `at` / `speed`) to its arrival at each client; see `bench/README.md` for every number's meaning.");
         md.AppendLine();
-        md.AppendLine("## Targets (SseFlights)");
+        md.AppendLine("## Targets of issue #14 (SseFlights)");
         md.AppendLine();
-        md.AppendLine("| target | measured (median) | met |");
-        md.AppendLine("| --- | --- | --- |");
-        foreach (TargetCheck t in report.Targets)
-        {
-            md.AppendLine($"| {t.Target} | {t.Measured} | {(t.Pass switch { true => "yes", false => "**no**", null => "–" })} |");
-        }
+        md.AppendLine("\"Best peer\" is the better of Node and Kestrel on that figure; the limit peer (`bench/peers/limit`) is the floor, not a peer.");
         md.AppendLine();
+        RenderTargets(md, report.Targets);
+        md.AppendLine("### Earlier targets");
+        md.AppendLine();
+        RenderTargets(md, report.EarlierTargets);
         md.AppendLine("![p99 latency against N](p99-latency.svg)");
         md.AppendLine();
 
@@ -69,7 +74,7 @@ internal static class MarkdownReport
             {
                 string n = c.Clients.ToString("N0", CultureInfo.InvariantCulture) + (c.Stalled > 0 ? Inv($" + {c.Stalled} stalled") : "");
                 md.Append(Inv($"| {n} | {c.Server} | {c.OkRuns}/{c.Runs} | {c.Failed} | {c.Gaps} | {c.Missing} | "));
-                md.AppendLine(string.Join(" | ", columns.Select(col => Format(c, col.Metric))) + " |");
+                md.AppendLine(string.Join(" | ", columns.Select(col => Column(report, c, col.Metric))) + " |");
             }
             md.AppendLine();
             RenderRatios(md, report.Ratios.Where(r => r.Mode == mode.Key).ToList());
@@ -82,7 +87,38 @@ internal static class MarkdownReport
                 md.AppendLine();
             }
         }
+        RenderCollections(md, report.Collections);
         return md.ToString();
+    }
+
+    private static void RenderTargets(StringBuilder md, IReadOnlyList<TargetCheck> targets)
+    {
+        md.AppendLine("| target | measured (median) | met |");
+        md.AppendLine("| --- | --- | --- |");
+        foreach (TargetCheck t in targets)
+        {
+            md.AppendLine($"| {t.Target} | {t.Measured} | {(t.Pass switch { true => "yes", false => "**no**", null => "–" })} |");
+        }
+        md.AppendLine();
+    }
+
+    /// <summary>Every run's GC collections by generation, from /api/stats (sseflights and the Kestrel peer).</summary>
+    private static void RenderCollections(StringBuilder md, IReadOnlyList<RunCollections> runs)
+    {
+        if (runs.Count == 0) return;
+        md.AppendLine("## GC collections by generation, per run");
+        md.AppendLine();
+        md.AppendLine("From `GET /api/stats` (`GC.CollectionCount(0)`, `(1)`, `(2)`; a gen-2 collection counts in all three). "
+            + "\"Run\" is from before the first client connected until the drain (and a storm's catch-up) ended; \"window\" is the measurement window.");
+        md.AppendLine();
+        md.AppendLine("| mode | N | server | rep | run gen 0/1/2 | window gen 0/1/2 |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (RunCollections r in runs)
+        {
+            string n = r.Clients.ToString("N0", CultureInfo.InvariantCulture) + (r.Stalled > 0 ? Inv($" + {r.Stalled} stalled") : "");
+            md.AppendLine(Inv($"| {r.Mode} | {n} | {r.Server} | {r.Rep} | {string.Join("/", r.Run)} | {(r.Window.Count == 3 ? string.Join("/", r.Window) : "–")} |"));
+        }
+        md.AppendLine();
     }
 
     /// <summary>One row per N and peer, one column per metric: SseFlights' median over the peer's.</summary>
@@ -90,15 +126,19 @@ internal static class MarkdownReport
     {
         if (ratios.Count == 0) return;
         string[] metrics = ratios.Select(r => r.Metric).Distinct().ToArray();
-        md.AppendLine("SseFlights ÷ peer, medians (below 1 is better, except deliveries/s):");
+        md.AppendLine("SseFlights ÷ peer, medians (below 1 is better, except deliveries/s); \"best peer\" is the better of Node and Kestrel on each figure, the limit peer is the floor:");
         md.AppendLine();
         md.AppendLine("| N | SseFlights ÷ | " + string.Join(" | ", metrics.Select(Header)) + " |");
         md.AppendLine("| --- | --- | " + string.Join(" | ", metrics.Select(_ => "---")) + " |");
         foreach (IGrouping<int, Ratio> n in ratios.GroupBy(r => r.Clients))
         {
             string count = n.Key.ToString("N0", CultureInfo.InvariantCulture);
-            md.AppendLine($"| {count} | Node | " + string.Join(" | ", metrics.Select(m => Number(n.FirstOrDefault(r => r.Metric == m)?.OverNode))) + " |");
-            md.AppendLine($"| {count} | Kestrel | " + string.Join(" | ", metrics.Select(m => Number(n.FirstOrDefault(r => r.Metric == m)?.OverKestrel))) + " |");
+            string Row(string label, Func<Ratio, string> value) =>
+                $"| {count} | {label} | " + string.Join(" | ", metrics.Select(m => n.FirstOrDefault(r => r.Metric == m) is { } r ? value(r) : "–")) + " |";
+            md.AppendLine(Row("Node", r => Number(r.OverNode)));
+            md.AppendLine(Row("Kestrel", r => Number(r.OverKestrel)));
+            md.AppendLine(Row("best peer", r => r.OverBestPeer is null ? "–" : $"{Number(r.OverBestPeer)} ({r.BestPeer})"));
+            md.AppendLine(Row("limit", r => Number(r.OverLimit)));
         }
         md.AppendLine();
     }
@@ -111,6 +151,16 @@ internal static class MarkdownReport
         "storm" => StormColumns,
         "stalled" => StalledColumns,
         _ => [],
+    };
+
+    private static string Column(ReportDocument report, Cell cell, string metric) => metric switch
+    {
+        // Each server's CPU per delivery as a multiple of the limit peer's, at the same mode and N.
+        CpuOverLimit => Number(ResultsAggregator.Divide(cell, ResultsAggregator.Find(report.Cells, cell.Mode, cell.Clients, ResultsAggregator.Limit), Metrics.CpuPerMillion)),
+        Collections => cell.Metrics.ContainsKey(Metrics.GcGen0)
+            ? string.Join("/", new[] { Metrics.GcGen0, Metrics.GcGen1, Metrics.GcGen2 }.Select(g => Number(cell.Metrics[g].Median)))
+            : "–",
+        _ => Format(cell, metric),
     };
 
     private static string Format(Cell cell, string metric)

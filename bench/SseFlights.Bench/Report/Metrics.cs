@@ -22,6 +22,12 @@ internal static class Metrics
     public const string CatchUpP99 = "catchUpP99Ms";
     public const string CatchUpMax = "catchUpMaxMs";
     public const string StalledClosed = "stalledClosedByServer";
+    public const string GcGen0 = "gcGen0";
+    public const string GcGen1 = "gcGen1";
+    public const string GcGen2 = "gcGen2";
+
+    /// <summary>Metrics where more is better; for the rest less is.</summary>
+    public static bool HigherIsBetter(string metric) => metric == DeliveriesPerSecond;
 
     public static IEnumerable<(string Name, double? Value)> Of(RunResult r)
     {
@@ -44,5 +50,10 @@ internal static class Metrics
         // A storm run where someone never caught up has no "all caught up" time: count it as the timeout.
         yield return (CatchUpMax, r.Storm is { } s ? s.AllCaughtUpSeconds * 1000 ?? double.PositiveInfinity : null);
         yield return (StalledClosed, r.StalledClients?.ClosedByServer);
+        // Over the whole run (connect burst, window, drain): see GcCounts.
+        IReadOnlyList<int>? gc = r.ServerStats?.Gc?.Run;
+        yield return (GcGen0, gc?[0]);
+        yield return (GcGen1, gc?[1]);
+        yield return (GcGen2, gc?[2]);
     }
 }

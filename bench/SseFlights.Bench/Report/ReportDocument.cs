@@ -8,7 +8,9 @@ internal sealed record ReportDocument(
     string? Commit,
     IReadOnlyList<Cell> Cells,
     IReadOnlyList<Ratio> Ratios,
-    IReadOnlyList<TargetCheck> Targets);
+    IReadOnlyList<TargetCheck> Targets,
+    IReadOnlyList<TargetCheck> EarlierTargets,
+    IReadOnlyList<RunCollections> Collections);
 
 /// <summary>All runs of one server in one mode at one N.</summary>
 internal sealed record Cell(
@@ -28,8 +30,12 @@ internal sealed record Cell(
 /// <summary>Median, minimum and maximum of one metric over a cell's runs.</summary>
 internal sealed record Stat(double Median, double Min, double Max, int Count);
 
-/// <summary>SseFlights' median divided by a peer's, for one metric of one mode and N.</summary>
-internal sealed record Ratio(string Mode, int Clients, string Metric, double? OverNode, double? OverKestrel);
+/// <summary>SseFlights' median divided by a peer's, for one metric of one mode and N: by Node's, by
+/// Kestrel's, by the better of the two (<paramref name="BestPeer"/>), and by the limit peer's.</summary>
+internal sealed record Ratio(string Mode, int Clients, string Metric, double? OverNode, double? OverKestrel, double? OverBestPeer, string? BestPeer, double? OverLimit);
+
+/// <summary>One run's GC collections by generation (see <see cref="GcCounts"/>).</summary>
+internal sealed record RunCollections(string Mode, int Clients, int Stalled, string Server, int Rep, IReadOnlyList<int> Run, IReadOnlyList<int> Window);
 
 /// <summary>One target of the issue, checked against SseFlights' medians (null pass: not measured).</summary>
 internal sealed record TargetCheck(string Target, string Measured, bool? Pass);

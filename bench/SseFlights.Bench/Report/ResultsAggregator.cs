@@ -7,9 +7,13 @@ internal static class ResultsAggregator
     public const string Us = "sseflights";
     public const string Node = "node";
     public const string Kestrel = "kestrel";
+    public const string Limit = "limit";
+
+    /// <summary>The peers SseFlights is ranked against; the limit peer is the floor, not a rival.</summary>
+    public static readonly string[] Peers = [Node, Kestrel];
 
     private static readonly string[] RatioMetrics =
-        [Metrics.P50, Metrics.P99, Metrics.P999, Metrics.DeliveriesPerSecond, Metrics.ConnectSeconds, Metrics.RssPerStream, Metrics.CpuPerMillion, Metrics.ThreadsPeak, Metrics.CatchUpMax];
+        [Metrics.P50, Metrics.P99, Metrics.P999, Metrics.Max, Metrics.DeliveriesPerSecond, Metrics.ConnectSeconds, Metrics.RssPerStream, Metrics.CpuPerMillion, Metrics.ThreadsPeak, Metrics.CatchUpMax];
 
     public static ReportDocument Aggregate(IReadOnlyList<RunResult> runs, string machine, string? commit)
     {
@@ -20,13 +24,35 @@ internal static class ResultsAggregator
             .ToList();
         List<Ratio> ratios = cells
             .Where(c => c.Server == Us)
-            .SelectMany(c => RatioMetrics.Select(m => new Ratio(
-                c.Mode, c.Clients, m,
-                Divide(c, Find(cells, c.Mode, c.Clients, Node), m),
-                Divide(c, Find(cells, c.Mode, c.Clients, Kestrel), m))))
-            .Where(r => r.OverNode is not null || r.OverKestrel is not null)
+            .SelectMany(c => RatioMetrics.Select(m =>
+            {
+                Cell? best = BestPeer(cells, c.Mode, c.Clients, m);
+                return new Ratio(
+                    c.Mode, c.Clients, m,
+                    Divide(c, Find(cells, c.Mode, c.Clients, Node), m),
+                    Divide(c, Find(cells, c.Mode, c.Clients, Kestrel), m),
+                    Divide(c, best, m),
+                    best?.Server,
+                    Divide(c, Find(cells, c.Mode, c.Clients, Limit), m));
+            }))
+            .Where(r => r.OverNode is not null || r.OverKestrel is not null || r.OverLimit is not null)
             .ToList();
-        return new ReportDocument(DateTime.UtcNow, machine, commit, cells, ratios, TargetChecks.Evaluate(cells));
+        List<RunCollections> collections = runs
+            .Where(r => r.ServerStats?.Gc is not null)
+            .OrderBy(r => ModeOrder(r.Mode)).ThenBy(r => r.Clients).ThenBy(r => ServerOrder(r.Server)).ThenBy(r => r.Rep)
+            .Select(r => new RunCollections(r.Mode, r.Clients, r.Stalled, r.Server, r.Rep, r.ServerStats!.Gc!.Run, r.ServerStats.Gc.Window))
+            .ToList();
+        return new ReportDocument(DateTime.UtcNow, machine, commit, cells, ratios,
+            TargetChecks.Evaluate(cells), TargetChecks.EvaluateEarlier(cells), collections);
+    }
+
+    /// <summary>The peer (Node or Kestrel) with the better median of <paramref name="metric"/> in this mode and N.</summary>
+    public static Cell? BestPeer(IEnumerable<Cell> cells, string mode, int clients, string metric)
+    {
+        var measured = Peers.Select(p => Find(cells, mode, clients, p))
+            .Where(c => Median(c, metric) is { } v && !double.IsInfinity(v))
+            .ToList();
+        return Metrics.HigherIsBetter(metric) ? measured.MaxBy(c => Median(c, metric)) : measured.MinBy(c => Median(c, metric));
     }
 
     public static Cell? Find(IEnumerable<Cell> cells, string mode, int clients, string server) =>
@@ -50,7 +76,8 @@ internal static class ResultsAggregator
         Us => 0,
         Node => 1,
         Kestrel => 2,
-        _ => 3,
+        Limit => 3,
+        _ => 4,
     };
 
     private static Cell ToCell(string mode, int clients, int stalled, string server, RunResult[] runs)
@@ -70,7 +97,7 @@ internal static class ResultsAggregator
             metrics, runs.SelectMany(r => r.Errors).Distinct().Take(10).ToList());
     }
 
-    private static double? Divide(Cell us, Cell? peer, string metric)
+    public static double? Divide(Cell? us, Cell? peer, string metric)
     {
         double? a = Median(us, metric);
         double? b = Median(peer, metric);

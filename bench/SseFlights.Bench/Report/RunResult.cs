@@ -69,7 +69,14 @@ internal sealed record ServerStats(
     double CpuPercent,
     double? CpuSecondsPerMillionDeliveries,
     int? ClientsReported,
-    double? AllocatedBytesPerDelivery = null);
+    double? AllocatedBytesPerDelivery = null,
+    GcCounts? Gc = null);
+
+/// <summary>The server's GC collections by generation, from /api/stats: <c>GC.CollectionCount(0)</c>,
+/// <c>(1)</c>, <c>(2)</c> differences, so a gen-2 collection counts in all three. <paramref name="Run"/>
+/// spans the run (before the first client connected until the drain and catch-up ended, so the
+/// connect burst's snapshots and the storm's resends are in it); <paramref name="Window"/> the window.</summary>
+internal sealed record GcCounts(IReadOnlyList<int> Run, IReadOnlyList<int> Window);
 
 /// <summary>The load generator's own cost during the window (percent of one core).</summary>
 internal sealed record BenchStats(double CpuSeconds, double CpuPercent, int Threads);

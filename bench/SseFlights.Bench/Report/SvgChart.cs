@@ -19,6 +19,7 @@ internal static class SvgChart
         (ResultsAggregator.Us, "SseFlights", "#1565c0"),
         (ResultsAggregator.Node, "Node", "#2e7d32"),
         (ResultsAggregator.Kestrel, "Kestrel", "#c62828"),
+        (ResultsAggregator.Limit, "limit peer", "#757575"),
     ];
 
     public static string Render(IReadOnlyList<Cell> cells, string mode = "steady", string metric = Metrics.P99)

@@ -5,6 +5,9 @@ namespace SseFlights.Bench.Target;
 /// <summary>The fields of /healthz the bench uses: the scenario clock (startedAt, speed) and the server's own counts.</summary>
 internal sealed record Health(DateTime StartedAtUtc, double Speed, long LastEventId, int Clients, bool Closed);
 
+/// <summary>/api/stats: bytes allocated so far, and <c>GC.CollectionCount(0..2)</c> (a gen-n collection counts at every generation up to n).</summary>
+internal sealed record ServerCounters(long? AllocatedBytes, IReadOnlyList<int>? GcCollections);
+
 /// <summary>Reads /healthz, waiting for a starting server to answer.</summary>
 internal sealed class HealthProbe(Uri baseUri) : IDisposable
 {
@@ -25,17 +28,23 @@ internal sealed class HealthProbe(Uri baseUri) : IDisposable
             root.GetProperty("closed").GetBoolean());
     }
 
-    /// <summary>Bytes the server has allocated so far, from sseflights' /api/stats; null for servers without it.</summary>
-    public async Task<long?> ReadAllocatedBytesAsync(CancellationToken ct)
+    /// <summary>The process counters of sseflights' /api/stats (the Kestrel peer has the same
+    /// endpoint): bytes allocated so far and GC collections by generation; null for servers without it.</summary>
+    public async Task<ServerCounters?> ReadCountersAsync(CancellationToken ct)
     {
         try
         {
             using HttpResponseMessage response = await _http.GetAsync("/api/stats", ct);
             if (!response.IsSuccessStatusCode) return null;
             using JsonDocument json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-            return json.RootElement.TryGetProperty("allocatedBytes", out JsonElement bytes) ? bytes.GetInt64() : null;
+            JsonElement root = json.RootElement;
+            long? allocated = root.TryGetProperty("allocatedBytes", out JsonElement bytes) ? bytes.GetInt64() : null;
+            int[]? collections = root.TryGetProperty("gcCollections", out JsonElement gc) && gc.ValueKind == JsonValueKind.Array
+                ? [.. gc.EnumerateArray().Select(g => g.GetInt32())]
+                : null;
+            return new ServerCounters(allocated, collections);
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException or InvalidOperationException or FormatException)
         {
             return null;
         }

@@ -6,4 +6,7 @@ internal enum ServerKind
     Sseflights,
     Node,
     Kestrel,
+
+    /// <summary>bench/peers/limit: the C floor; it plays the scenario's frame list (written beside the scenario).</summary>
+    Limit,
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using SseFlights.Bench.Scenario;
 
 namespace SseFlights.Bench.Target;
 
@@ -76,6 +77,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         if (launch.Kind == ServerKind.Node)
         {
             return ["node", launch.Path, "--port", portText, "--host", "127.0.0.1", "--scenario", launch.Scenario, "--speed", speed];
+        }
+        if (launch.Kind == ServerKind.Limit)
+        {
+            string frames = FrameList.EnsureBeside(launch.Scenario);
+            return [launch.Path, "--port", portText, "--host", "127.0.0.1", "--frames", frames, "--speed", speed];
         }
         string[] program = launch.Path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", launch.Path] : [launch.Path];
         string[] common = ["--port", portText, "--host", "127.0.0.1", "--scenario", launch.Scenario, "--speed", speed];

@@ -30,6 +30,10 @@ app.MapGet("/healthz", () => TypedResults.Json(
     new Health("ok", hub.Clients, hub.LastEventId, player.StartedAt, options.Speed, hub.Closed),
     HealthJsonContext.Default.Health));
 
+app.MapGet("/api/stats", () => TypedResults.Json(
+    new Stats(GC.GetTotalAllocatedBytes(precise: false), [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)]),
+    HealthJsonContext.Default.Stats));
+
 using var stopping = new CancellationTokenSource();
 app.Lifetime.ApplicationStopping.Register(() =>
 {

@@ -60,7 +60,7 @@ internal static class Program
         var router = new Router(
             new EventStreamEndpoint(
                 hub, sessions, writePath, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), time, metrics, log),
-            new ApiEndpoints(hub, scenario, player, writePath, scenarioSha256),
+            new ApiEndpoints(hub, scenario, player, writePath, scenarioSha256, GcWatch.Process),
             new StaticFileEndpoint(files),
             new CorsPolicy(options.CorsOrigins),
             new MetricsEndpoint(registry),

@@ -18,11 +18,11 @@ public class ReplicaCloseTests
     [CancelAfter(90_000)]
     public async Task Close_AfterClientsMovedBetweenReplicas_ReachesEachClientExactlyOnce_ThenEveryReplicaAnswers204(CancellationToken cancellationToken)
     {
-        // 120 events 50 ms apart from 1 s after the epoch, a drop after every 40th (every stream on
+        // 120 events 50 ms apart from 0.5 s after the epoch, a drop after every 40th (every stream on
         // every replica cut at the same scenario instant, so nginx spreads each client anew), the last
         // drop a moment before the close.
-        string scenario = Scenarios.Busy(Events, 0.05, close: true, dropEvery: 40, start: 1);
-        await using var replicas = await ReplicaSet.StartAsync(scenario, DateTimeOffset.UtcNow.AddSeconds(1.5), 3, "--retry", "0", "--log-level", "Warning");
+        string scenario = Scenarios.Busy(Events, 0.05, close: true, dropEvery: 40, start: 0.5);
+        await using var replicas = await ReplicaSet.StartAsync(scenario, 3, TimeSpan.FromSeconds(1.5), "--retry", "0", "--log-level", "Warning");
         var nginx = await replicas.StartNginxAsync();
         using var crowd = new BoardCrowd(nginx.BaseUrl);
         crowd.Start(Clients, cancellationToken);

@@ -14,10 +14,10 @@ public class ReplicaFailoverTests
     [CancelAfter(120_000)]
     public async Task SigkillOneReplicaMidStream_ClientsResumeOnTheOthers_NoGapNoDuplicate_AndEveryReplicaThenAnswers204(CancellationToken cancellationToken)
     {
-        // 200 events 50 ms apart from 3 s after the epoch, then the close; the epoch is a moment
+        // 200 events 50 ms apart from 0.5 s after the epoch, then the close; the epoch is a moment
         // ahead, so every replica serves id 0 until then and all play the same instants.
-        string scenario = Scenarios.Busy(Events, 0.05, close: true, start: 3);
-        await using var replicas = await ReplicaSet.StartAsync(scenario, DateTimeOffset.UtcNow.AddSeconds(4), 3, "--retry", "0", "--log-level", "Warning");
+        string scenario = Scenarios.Busy(Events, 0.05, close: true, start: 0.5);
+        await using var replicas = await ReplicaSet.StartAsync(scenario, 3, TimeSpan.FromSeconds(1.5), "--retry", "0", "--log-level", "Warning");
         var nginx = await replicas.StartNginxAsync();
         using var crowd = new BoardCrowd(nginx.BaseUrl);
         crowd.Start(Clients, cancellationToken);

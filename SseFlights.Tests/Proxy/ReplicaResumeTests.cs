@@ -21,7 +21,7 @@ public class ReplicaResumeTests
     [CancelAfter(60_000)]
     public async Task LateReplica_ResumedFromAnIdOnlyAnotherReplicaSent_SendsExactlyTheMissedFramesByteForByte_DirectAndThroughNginx(CancellationToken cancellationToken)
     {
-        await using var replicas = await ReplicaSet.StartAsync(Scenario, DateTimeOffset.UtcNow.AddSeconds(1), 1, "--log-level", "Warning");
+        await using var replicas = await ReplicaSet.StartAsync(Scenario, 1, TimeSpan.FromSeconds(1), "--log-level", "Warning");
         var a = replicas[0];
         using var fromA = await SseFrames.OpenAsync(a.Port, "0");
         await fromA.ReadUntilAsync("\nid: 30\n\n", StreamTimeout);
@@ -54,7 +54,7 @@ public class ReplicaResumeTests
     [CancelAfter(60_000)]
     public async Task EveryReplica_StartedOnTimeOrLate_SendsByteIdenticalFramesForEveryId(CancellationToken cancellationToken)
     {
-        await using var replicas = await ReplicaSet.StartAsync(Scenario, DateTimeOffset.UtcNow.AddSeconds(2), 2, "--log-level", "Warning");
+        await using var replicas = await ReplicaSet.StartAsync(Scenario, 2, TimeSpan.FromSeconds(1), "--log-level", "Warning");
 
         // A and B are read live from their first event (with no id: from their snapshot); C starts
         // a third of the way in and is read from id 0, so it sends the first third from its rebuilt history.

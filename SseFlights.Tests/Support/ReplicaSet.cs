@@ -38,24 +38,49 @@ internal sealed partial class ReplicaSet : IAsyncDisposable
 
     public NginxProcess? Nginx { get; private set; }
 
-    /// <summary>Starts <paramref name="count"/> replicas one after another, each serving before the next starts.</summary>
-    public static async Task<ReplicaSet> StartAsync(string scenario, DateTimeOffset epoch, int count, params string[] options)
+    /// <summary>
+    /// Starts <paramref name="count"/> replicas side by side (nothing connects to them until they all
+    /// serve) on an epoch in the future, so that they serve the initial board, id 0, for at least
+    /// <paramref name="ready"/> before it: the test's time to start nginx and its clients, so it
+    /// sees the scenario from its first event. A start slower than that (a loaded machine) is done
+    /// again on a later epoch, rather than the test seeing a timeline already half played.
+    /// </summary>
+    public static async Task<ReplicaSet> StartAsync(string scenario, int count, TimeSpan ready, params string[] options)
     {
-        var set = new ReplicaSet(scenario, epoch, options);
+        var lead = ready + TimeSpan.FromSeconds(3);
+        for (int attempt = 1; ; attempt++)
+        {
+            var clock = Stopwatch.StartNew();
+            var set = new ReplicaSet(scenario, DateTimeOffset.UtcNow + lead, options);
+            await set.StartSideBySideAsync(count);
+            if (clock.Elapsed + ready <= lead || attempt == 3)
+            {
+                return set;
+            }
+
+            TestContext.Out.WriteLine($"{count} replicas took {clock.ElapsedMilliseconds} ms to start, too close to their epoch; again on a later one");
+            await set.DisposeAsync();
+            lead = ready + (2 * clock.Elapsed);
+        }
+    }
+
+    private async Task StartSideBySideAsync(int count)
+    {
+        var starting = Enumerable.Range(0, count).Select(_ => ServerProcess.StartAsync(Scenario, _options)).ToList();
         try
         {
-            for (int i = 0; i < count; i++)
-            {
-                await set.StartLateAsync();
-            }
+            _replicas.AddRange(await Task.WhenAll(starting));
         }
         catch
         {
-            await set.DisposeAsync();
+            // Never leave a started replica behind a failed start.
+            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync();
+            }
+
             throw;
         }
-
-        return set;
     }
 
     /// <summary>Another replica on the same epoch, started now: its history is rebuilt from the scenario, as after a late start.</summary>

@@ -31,8 +31,18 @@ internal sealed class BoardCrowd(string baseUrl) : IDisposable
     }
 
     /// <summary>Waits until every client has been answered 204 (a failed assertion inside a client fails this too).</summary>
-    public Task WhenAllClosedAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        Task.WhenAll(_runs).WaitAsync(timeout, cancellationToken);
+    public async Task WhenAllClosedAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(_runs).WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Say which: a client that got the close twice, say, goes on reconnecting for ever.
+            Assert.Fail($"{_runs.Count(r => !r.IsCompleted)} of {_clients.Count} clients were not answered 204 within {timeout.TotalSeconds:0} s; {Figures()}");
+        }
+    }
 
     /// <summary>One line of figures for the test's output.</summary>
     public string Figures() => $"clients {_clients.Count}, reconnects {Reconnects}, gaps {Gaps}, duplicates {Duplicates}";

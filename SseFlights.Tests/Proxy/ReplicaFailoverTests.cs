@@ -4,7 +4,6 @@ using SseFlights.Tests.Support;
 namespace SseFlights.Tests.Proxy;
 
 /// <summary>Three replicas with one --epoch behind the shipped replicas.conf in a real nginx: one is killed mid-stream, nothing is lost.</summary>
-[NonParallelizable]
 public class ReplicaFailoverTests
 {
     private const int Clients = 60;

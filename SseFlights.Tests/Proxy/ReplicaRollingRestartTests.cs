@@ -15,7 +15,7 @@ public class ReplicaRollingRestartTests
     private const int Events = 400;
 
     [Test]
-    [CancelAfter(90_000)]
+    [CancelAfter(120_000)]
     public async Task RollingRestartOfAllThree_ClientsMoveToTheOthers_NoGapNoDuplicate_AndEveryFreshReplicaServesStreams(CancellationToken cancellationToken)
     {
         // 400 events 50 ms apart from 0.5 s after the epoch, then the close at 20.5 s: the three

@@ -13,7 +13,7 @@ internal static class ResultsAggregator
     public static readonly string[] Peers = [Node, Kestrel];
 
     private static readonly string[] RatioMetrics =
-        [Metrics.P50, Metrics.P99, Metrics.P999, Metrics.Max, Metrics.DeliveriesPerSecond, Metrics.ConnectSeconds, Metrics.RssPerStream, Metrics.CpuPerMillion, Metrics.ThreadsPeak, Metrics.CatchUpMax];
+        [Metrics.P50, Metrics.P99, Metrics.P999, Metrics.Max, Metrics.DeliveriesPerSecond, Metrics.ConnectSeconds, Metrics.RssPerStream, Metrics.CpuPerMillion, Metrics.ThreadsPeak, Metrics.CatchUpMax, Metrics.SoakCatchUpP99, Metrics.AllocatedPerReconnect];
 
     public static ReportDocument Aggregate(IReadOnlyList<RunResult> runs, string machine, string? commit)
     {
@@ -68,7 +68,8 @@ internal static class ResultsAggregator
         "stalled-baseline" => 2,
         "stalled" => 3,
         "storm" => 4,
-        _ => 5,
+        "soak" => 5,
+        _ => 6,
     };
 
     public static int ServerOrder(string server) => server switch

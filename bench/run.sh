@@ -11,7 +11,7 @@ repo=$(cd "$here/.." && pwd)
 ns=${BENCH_NS:-"100 1000 2000 5000 10000"}
 reps=${BENCH_REPS:-3}
 servers=${BENCH_SERVERS:-"sseflights node kestrel limit"}
-modes=${BENCH_MODES:-"steady throughput stalled storm"}
+modes=${BENCH_MODES:-"steady throughput stalled storm soak"}
 window=${BENCH_SECONDS:-30}
 settle=${BENCH_SETTLE:-2}
 concurrency=${BENCH_CONNECT_CONCURRENCY:-500}
@@ -24,6 +24,10 @@ stalled=${BENCH_STALLED:-50}
 stall_warmup=${BENCH_STALL_WARMUP:-15}
 storm_n=${BENCH_STORM_N:-5000}
 storm_drop_at=${BENCH_STORM_DROP_AT:-25.05}
+soak_n=${BENCH_SOAK_N:-200}
+soak_seconds=${BENCH_SOAK_SECONDS:-180}
+soak_retry=${BENCH_SOAK_RETRY:-250}
+soak_drop_every=${BENCH_SOAK_DROP_EVERY:-0.5}
 run_timeout=${BENCH_RUN_TIMEOUT:-600}
 out=${BENCH_OUT:-$here/results}
 sseflights=${BENCH_SSEFLIGHTS:-$repo/SseFlights/bin/Release/net10.0/sseflights}
@@ -72,7 +76,7 @@ read -r -a server_list <<<"$servers"
 # Each stream is a file descriptor in the server and one in the generator.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 largest=$stall_n
-for n in $ns $throughput_n $storm_n; do ((n > largest)) && largest=$n; done
+for n in $ns $throughput_n $storm_n $soak_n; do ((n > largest)) && largest=$n; done
 if (($(ulimit -n) < largest + stalled + 1000)); then
   log "warning: ulimit -n is $(ulimit -n), below the $((largest + stalled + 1000)) the largest run needs"
 fi
@@ -82,10 +86,13 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 raw="$out/raw/$stamp"
 mkdir -p "$raw/logs"
 storm_seconds=$(awk -v d="$storm_drop_at" 'BEGIN { print d + 60 }')
+# The soak's drops start at 5.05 s, after its clients are in; a minute past the window covers the drain.
+soak_scenario_seconds=$(awk -v s="$soak_seconds" 'BEGIN { print s + 60 }')
 dotnet "$bench_dll" scenarios --out "$here/scenarios" \
   --throughput-rate "$throughput_rate" --throughput-speed "$throughput_speed" \
   --throughput-seconds "$(awk -v w="$throughput_window" 'BEGIN { print w + 20 }')" \
-  --storm-drop-at "$storm_drop_at" --storm-seconds "$storm_seconds"
+  --storm-drop-at "$storm_drop_at" --storm-seconds "$storm_seconds" \
+  --soak-drop-every "$soak_drop_every" --soak-seconds "$soak_scenario_seconds"
 cp -r "$here/scenarios" "$raw/scenarios"
 runs="$raw/runs.jsonl"
 : >"$runs"
@@ -160,6 +167,10 @@ for ((rep = 1; rep <= reps; rep++)); do
       storm)
         run_cell storm "$storm_n" "$rep" "$index" --scenario "$here/scenarios/storm.json" --time-drop \
           --seconds "$(awk -v d="$storm_drop_at" 'BEGIN { print d + 10 }')" --settle "$settle" ;;
+      soak)
+        # Every server is started with --retry; its clients wait that long after each drop, as browsers do.
+        run_cell soak "$soak_n" "$rep" "$index" --scenario "$here/scenarios/soak.json" --soak --retry "$soak_retry" \
+          --seconds "$soak_seconds" --settle "$settle" ;;
       *) log "unknown mode $mode" ;;
     esac
     index=$((index + 1))

@@ -99,6 +99,38 @@ public class LimitPeerTests
             Is.EqualTo((true, 20, 0L, 0L)));
     }
 
+    [Test]
+    [CancelAfter(240_000)]
+    public async Task LimitPeer_StartedWithRetry_OpensEveryStreamWithThatRetry(CancellationToken ct)
+    {
+        string folder = Directory.CreateTempSubdirectory("sseflights-limit-").FullName;
+        string scenario = Path.Combine(folder, "scenario.json");
+        await File.WriteAllTextAsync(scenario, Scenario, ct);
+        string peer = await BuildPeerAsync(folder);
+        await BuildBenchAsync();
+        var (framed, framesOutput) = await RunAsync("dotnet", [BenchDll, "frames", "--scenario", scenario], TimeSpan.FromMinutes(1));
+        Assert.That(framed, Is.EqualTo(0), framesOutput);
+
+        int port = FreePort.Reserve();
+        using Process limit = StartPeer(peer, "--port", port.ToString(), "--frames", Path.Combine(folder, "scenario.frames"), "--retry", "250");
+        try
+        {
+            using var limitHttp = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(5) };
+            await LastEventIdAsync(limitHttp, 3, ct);
+
+            (_, string snapshot) = await OpenStreamAsync(port, null, "id: 3\n\n");
+            (_, string resend) = await OpenStreamAsync(port, "2", "id: 3\n\n");
+            Assert.That(snapshot, Does.StartWith("retry: 250\n\nevent: snapshot\n"));
+            Assert.That(resend, Is.EqualTo("retry: 250\n\nevent: flightStateUpdate\ndata: {\"flight\":\"B001\",\"state\":\"landed\"}\nid: 3\n\n"));
+        }
+        finally
+        {
+            int code = await StopAsync(limit);
+            Directory.Delete(folder, recursive: true);
+            Assert.That(code, Is.EqualTo(0), "the limit peer's exit code after SIGTERM");
+        }
+    }
+
     /// <summary>Compiles the peer as run.sh does; without gcc there is no peer to test.</summary>
     private static async Task<string> BuildPeerAsync(string folder)
     {

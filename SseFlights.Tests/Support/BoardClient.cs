@@ -119,34 +119,35 @@ internal sealed class BoardClient(HttpClient http)
                 Gaps++;
             }
 
-            ApplyBoardEvent(item);
+            ApplyBoardEvent(_board, item.EventType, item.Data);
         }
 
         Received.Add((item.EventType, id));
         LastEventId = item.EventId;
     }
 
-    private void ApplyBoardEvent(SseItem<string> item)
+    /// <summary>Applies a board event (its SSE data, or the same JSON in a scenario file) to rows in board order; other events change nothing.</summary>
+    public static void ApplyBoardEvent(List<Dictionary<string, string>> board, string eventType, string data)
     {
-        if (item.EventType is not ("flightStateUpdate" or "flightAddition" or "flightRemoval"))
+        if (eventType is not ("flightStateUpdate" or "flightAddition" or "flightRemoval"))
         {
             return;
         }
 
-        var change = Row(JsonDocument.Parse(item.Data).RootElement);
-        int index = _board.FindIndex(r => r["flight"] == change["flight"]);
-        switch (item.EventType)
+        var change = Row(JsonDocument.Parse(data).RootElement);
+        int index = board.FindIndex(r => r["flight"] == change["flight"]);
+        switch (eventType)
         {
             case "flightAddition":
-                _board.Add(change);
+                board.Add(change);
                 break;
             case "flightRemoval":
-                _board.RemoveAt(index);
+                board.RemoveAt(index);
                 break;
             default:
                 foreach (var (key, value) in change)
                 {
-                    _board[index][key] = value;
+                    board[index][key] = value;
                 }
 
                 break;

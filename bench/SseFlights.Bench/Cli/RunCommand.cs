@@ -27,7 +27,7 @@ internal static class RunCommand
         var speed = new Option<double>("--speed") { Description = "Scenario speed for the started server", DefaultValueFactory = _ => 1 };
         var clients = new Option<int>("--clients", "-n") { Description = "Healthy clients", DefaultValueFactory = _ => 100 };
         var stalled = new Option<int>("--stalled") { Description = "Clients that read their snapshot and then never read again" };
-        var mode = new Option<string>("--mode") { Description = "Label of the run in the results (steady, throughput, stalled, storm)", DefaultValueFactory = _ => "steady" };
+        var mode = new Option<string>("--mode") { Description = "Label of the run in the results (steady, throughput, stalled, storm, soak)", DefaultValueFactory = _ => "steady" };
         var rep = new Option<int>("--rep") { Description = "Repetition number, for the results", DefaultValueFactory = _ => 1 };
         var seconds = new Option<double>("--seconds") { Description = "Measurement window", DefaultValueFactory = _ => 30 };
         var settle = new Option<double>("--settle") { Description = "Wait after the last client connected before the window", DefaultValueFactory = _ => 2 };
@@ -36,6 +36,17 @@ internal static class RunCommand
         var connectTimeout = new Option<double>("--connect-timeout") { Description = "Longest time for all clients to connect", DefaultValueFactory = _ => 120 };
         var timeDrop = new Option<bool>("--time-drop") { Description = "Time the scenario's first drop: clients cut, and when each caught up" };
         var catchUpTimeout = new Option<double>("--catch-up-timeout") { Description = "Longest wait after the drop for every client to catch up", DefaultValueFactory = _ => 20 };
+        var soak = new Option<bool>("--soak") { Description = "Reconnect-heavy soak: clients reconnect after the server's retry: as browsers do; the window opens at the first drop; reconnects, catch-up and GC per reconnect are reported" };
+        var retry = new Option<int?>("--retry") { Description = "retry: milliseconds the started server sends (default: its own, 3000); a soak checks the clients got it" };
+        retry.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0) return;
+            string text = result.Tokens[0].Value;
+            if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                result.AddError($"--retry must be a whole number of milliseconds, not '{text}'");
+            }
+        });
         var history = new Option<int?>("--history") { Description = "sseflights --history (default: every event of the scenario)" };
         var maxClients = new Option<int?>("--max-clients") { Description = "sseflights --max-clients (default: twice the clients, plus 100)" };
         var heartbeat = new Option<int>("--heartbeat") { Description = "sseflights --heartbeat seconds", DefaultValueFactory = _ => 15 };
@@ -47,7 +58,7 @@ internal static class RunCommand
         var root = new RootCommand("SseFlights benchmark: load generator, scenario writer and report writer.")
         {
             server, kind, target, pid, port, scenario, speed, clients, stalled, mode, rep, seconds, settle, drain,
-            concurrency, connectTimeout, timeDrop, catchUpTimeout, history, maxClients, heartbeat, serverLog, pidFile, output, smoke,
+            concurrency, connectTimeout, timeDrop, catchUpTimeout, soak, retry, history, maxClients, heartbeat, serverLog, pidFile, output, smoke,
         };
         root.SetAction(async (parse, ct) =>
         {
@@ -88,7 +99,8 @@ internal static class RunCommand
                         parse.GetValue(maxClients) ?? 2 * (clientCount + stalledCount) + 100,
                         parse.GetValue(heartbeat),
                         parse.GetValue(serverLog)!,
-                        parse.GetValue(pidFile));
+                        parse.GetValue(pidFile),
+                        parse.GetValue(retry));
                 }
                 var settings = new RunSettings
                 {
@@ -109,6 +121,8 @@ internal static class RunCommand
                     ConnectTimeoutSeconds = isSmoke ? 20 : parse.GetValue(connectTimeout),
                     TimeDrop = !isSmoke && parse.GetValue(timeDrop),
                     CatchUpTimeoutSeconds = parse.GetValue(catchUpTimeout),
+                    Soak = !isSmoke && parse.GetValue(soak),
+                    RetryMilliseconds = parse.GetValue(retry),
                     // A server we start may take a while to come up; one already running answers at once.
                     StartTimeoutSeconds = launch is null ? 5 : 30,
                 };
@@ -172,6 +186,8 @@ internal static class RunCommand
         $"p99.9 {r.Latency.P999Ms} ms, max {r.Latency.MaxMs} ms, {r.DeliveriesPerSecond:F0} deliveries/s, gaps {r.Gaps}, dups {r.Duplicates}, missing {r.Missing}, " +
         $"server {r.ServerStats?.CpuPercent}% CPU, {r.ServerStats?.RssPerStreamKiB} KiB/stream, threads {r.ServerStats?.ThreadsIdle}->{r.ServerStats?.ThreadsPeak}; bench {r.Bench.CpuPercent}% CPU" +
         (r.Storm is { } s ? $"; storm: cut {s.CutByDrop}, caught up {s.CaughtUp}, p99 {s.CatchUpP99Ms} ms, max {s.CatchUpMaxMs} ms" : "") +
+        (r.Soak is { } k ? $"; soak: {k.Reconnects} reconnects ({k.ReconnectsPerSecond}/s, {k.ReconnectFailures} failed) after retry {k.RetryMs} ms, catch-up p99 {k.CatchUpP99Ms} ms, max {k.CatchUpMaxMs} ms, {k.CutBeforeCaughtUp} cut before caught up, "
+            + $"{k.AllocatedBytesPerReconnect} B alloc/reconnect, window GC {(r.ServerStats?.Gc is { Window.Count: 3 } gc ? string.Join("/", gc.Window) : "-")}" : "") +
         (r.StalledClients is { } st ? $"; stalled closed by server {st.ClosedByServer}/{st.Connected}" : "") +
         (r.Errors.Count > 0 ? $"; errors: {string.Join("; ", r.Errors)}" : "");
 }

@@ -13,7 +13,10 @@ internal sealed record ScenarioSet(
     double ThroughputLead,
     double StormDropAt,
     double StormSeconds,
-    int StallPadding)
+    int StallPadding,
+    double SoakFirstDrop,
+    double SoakDropEvery,
+    double SoakSeconds)
 {
     public const int Flights = 20;
 
@@ -23,27 +26,39 @@ internal sealed record ScenarioSet(
     {
         // 10 events/s from 1 s on, long enough for 10,000 clients to connect before a 30 s window.
         ScenarioWriter.Write(Path.Combine(directory, "steady.json"), $"Bench {SteadyRate:0.##}/s", Flights,
-            firstAt: 1, spacing: 1 / SteadyRate, count: (int)(SteadyRate * SteadySeconds), dropAt: null);
+            firstAt: 1, spacing: 1 / SteadyRate, count: (int)(SteadyRate * SteadySeconds), drops: []);
         // Scenario time runs ThroughputSpeed times faster than the wall clock: play with --speed ThroughputSpeed.
         // The lead leaves the clients time to connect before the flood.
         ScenarioWriter.Write(Path.Combine(directory, "throughput.json"), $"Bench throughput {ThroughputRate:0}/s at speed {ThroughputSpeed:0.##}", Flights,
             firstAt: ThroughputLead * ThroughputSpeed, spacing: ThroughputSpeed / ThroughputRate,
-            count: (int)(ThroughputRate * ThroughputSeconds), dropAt: null, indented: false);
+            count: (int)(ThroughputRate * ThroughputSeconds), drops: [], indented: false);
         // The steady timeline with each state padded to about StallPadding bytes, so a stalled client's
         // socket buffers fill within seconds even when the server gives each socket a large send buffer.
         ScenarioWriter.Write(Path.Combine(directory, "stall.json"), $"Bench {SteadyRate:0.##}/s, {StallPadding} B states", Flights,
-            firstAt: 1, spacing: 1 / SteadyRate, count: (int)(SteadyRate * Math.Min(SteadySeconds, 180)), dropAt: null, statePadding: StallPadding);
+            firstAt: 1, spacing: 1 / SteadyRate, count: (int)(SteadyRate * Math.Min(SteadySeconds, 180)), drops: [], statePadding: StallPadding);
         // A drop between two events at a known time, after the clients are in.
         ScenarioWriter.Write(Path.Combine(directory, "storm.json"), $"Bench storm, drop at {StormDropAt:0.##} s", Flights,
-            firstAt: 1, spacing: 1 / SteadyRate, count: (int)(SteadyRate * StormSeconds), dropAt: StormDropAt);
+            firstAt: 1, spacing: 1 / SteadyRate, count: (int)(SteadyRate * StormSeconds), drops: [StormDropAt]);
+        // The steady timeline with a drop every SoakDropEvery seconds from SoakFirstDrop to the end:
+        // clients that wait the server's retry: before they reconnect (as browsers do) are cut,
+        // wait, resume with Last-Event-ID and are resent what they missed, over and over.
+        ScenarioWriter.Write(Path.Combine(directory, "soak.json"), $"Bench soak, drop every {SoakDropEvery:0.##} s", Flights,
+            firstAt: 1, spacing: 1 / SteadyRate, count: (int)(SteadyRate * SoakSeconds), drops: SoakDrops());
         WriteSmoke(directory);
+    }
+
+    private List<double> SoakDrops()
+    {
+        var drops = new List<double>();
+        for (int k = 0; SoakFirstDrop + k * SoakDropEvery < 1 + SoakSeconds; k++) drops.Add(Math.Round(SoakFirstDrop + k * SoakDropEvery, 6));
+        return drops;
     }
 
     /// <summary>20 events/s from 0.5 s for 30 s: a smoke run needs only its first few seconds.</summary>
     public static string WriteSmoke(string directory)
     {
         string path = SmokeFile(directory);
-        ScenarioWriter.Write(path, "Bench smoke", Flights, firstAt: 0.5, spacing: 0.05, count: 600, dropAt: null);
+        ScenarioWriter.Write(path, "Bench smoke", Flights, firstAt: 0.5, spacing: 0.05, count: 600, drops: []);
         return path;
     }
 }

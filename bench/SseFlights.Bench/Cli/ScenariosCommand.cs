@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace SseFlights.Bench.Cli;
 
-/// <summary><c>scenarios</c>: writes steady.json, throughput.json, stall.json, storm.json and smoke.json.</summary>
+/// <summary><c>scenarios</c>: writes steady.json, throughput.json, stall.json, storm.json, soak.json and smoke.json.</summary>
 internal static class ScenariosCommand
 {
     public static Command Create()
@@ -17,19 +17,33 @@ internal static class ScenariosCommand
         var dropAt = new Option<double>("--storm-drop-at") { Description = "Seconds at which storm.json drops every stream", DefaultValueFactory = _ => 25.05 };
         var stormSeconds = new Option<double>("--storm-seconds") { Description = "Length of storm.json", DefaultValueFactory = _ => 90 };
         var stallPadding = new Option<int>("--stall-padding") { Description = "Bytes each state of stall.json is padded to", DefaultValueFactory = _ => 2000 };
+        var soakFirstDrop = new Option<double>("--soak-first-drop") { Description = "Seconds of soak.json's first drop (after the clients are in; between two events)", DefaultValueFactory = _ => 5.05 };
+        var soakDropEvery = new Option<double>("--soak-drop-every") { Description = "Seconds between soak.json's drops (a multiple of the event spacing keeps them between events)", DefaultValueFactory = _ => 0.5 };
+        var soakSeconds = new Option<double>("--soak-seconds") { Description = "Length of soak.json", DefaultValueFactory = _ => 240 };
+        soakDropEvery.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0) return; // The default.
+            string text = result.Tokens[0].Value;
+            if (!double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out double every) || every < 0.05)
+            {
+                result.AddError($"--soak-drop-every must be a number of seconds of at least 0.05, not '{text}'");
+            }
+        });
         var command = new Command("scenarios", "Write the bench scenario files.")
         {
             output, steadyRate, steadySeconds, tpRate, tpSeconds, tpSpeed, tpLead, dropAt, stormSeconds, stallPadding,
+            soakFirstDrop, soakDropEvery, soakSeconds,
         };
         command.SetAction(parse =>
         {
             var set = new ScenarioSet(
                 parse.GetValue(steadyRate), parse.GetValue(steadySeconds),
                 parse.GetValue(tpRate), parse.GetValue(tpSeconds), parse.GetValue(tpSpeed), parse.GetValue(tpLead),
-                parse.GetValue(dropAt), parse.GetValue(stormSeconds), parse.GetValue(stallPadding));
+                parse.GetValue(dropAt), parse.GetValue(stormSeconds), parse.GetValue(stallPadding),
+                parse.GetValue(soakFirstDrop), parse.GetValue(soakDropEvery), parse.GetValue(soakSeconds));
             string folder = parse.GetValue(output)!;
             set.WriteAll(folder);
-            Console.Error.WriteLine($"wrote steady.json, throughput.json, stall.json, storm.json and smoke.json to {folder}");
+            Console.Error.WriteLine($"wrote steady.json, throughput.json, stall.json, storm.json, soak.json and smoke.json to {folder}");
             return 0;
         });
         return command;

@@ -12,6 +12,9 @@ internal interface ISseFrameSink
     /// the read that completed the frame.</summary>
     void OnFrame(ReadOnlySpan<byte> eventType, long id, long arrival);
 
+    /// <summary>A <c>retry:</c> field of digits: the stream's reconnection time is now <paramref name="milliseconds"/>.</summary>
+    void OnRetry(long milliseconds);
+
     /// <summary>The body ended: last chunk, Content-Length reached, or a response without a body.</summary>
     void OnEndOfBody();
 }

@@ -42,6 +42,13 @@ internal sealed class LoadContext
 
     public LatencyHistogram Latency { get; } = new();
 
+    /// <summary>Soak: clients wait the server's <c>retry:</c> before each reconnect, as browsers do
+    /// (otherwise they reconnect at once), and keep a <see cref="ReconnectTally"/>.</summary>
+    public bool ReconnectAfterRetry { get; init; }
+
+    /// <summary>Soak: time from each reconnect in the window to the arrival of what it had missed.</summary>
+    public LatencyHistogram CatchUp { get; } = new();
+
     /// <summary>Highest latency (µs) of each event id over all clients: which events were slow.</summary>
     public long[] WorstByEvent { get; }
 
@@ -77,6 +84,29 @@ internal sealed class LoadContext
     public int Failed => Volatile.Read(ref _failed);
 
     public byte[] ResumeRequest(long lastEventId) => Request(lastEventId);
+
+    /// <summary>The highest event id due at <paramref name="timestamp"/> (0 before the first; -1 without a schedule).</summary>
+    public long LastIdDueBy(long timestamp)
+    {
+        long[]? due = DueTimestamps;
+        if (due is null) return -1;
+        // due[1..] ascends: find the last index whose due time is not after the timestamp.
+        int low = 1, high = due.Length - 1, last = 0;
+        while (low <= high)
+        {
+            int middle = low + (high - low) / 2;
+            if (due[middle] <= timestamp)
+            {
+                last = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        return last;
+    }
 
     public void SetWindow(long start, long end)
     {

@@ -8,7 +8,8 @@ namespace SseFlights.Bench.Load;
 
 /// <summary>One run against one server: start it (or find it), read its clock from /healthz,
 /// connect the stalled clients then the healthy ones, wait until all are in, measure a window of
-/// due events, drain, time the drop if asked, and stop everything it started.</summary>
+/// due events, drain, time the drop if asked (or, in a soak, keep the books on every reconnect),
+/// and stop everything it started.</summary>
 internal sealed class LoadRun(RunSettings settings, TextWriter progress)
 {
     private readonly List<string> _errors = [];
@@ -48,7 +49,17 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
         long[]? due = schedule is null ? null : DueTimestamps(schedule, health, clock);
         IPAddress address = baseUri.IsLoopback && baseUri.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(baseUri.Host);
         var context = new LoadContext(
-            new IPEndPoint(address, baseUri.Port), due, settings.ConnectConcurrency, TimeSpan.FromSeconds(settings.AttemptTimeoutSeconds));
+            new IPEndPoint(address, baseUri.Port), due, settings.ConnectConcurrency, TimeSpan.FromSeconds(settings.AttemptTimeoutSeconds))
+        {
+            ReconnectAfterRetry = settings.Soak,
+        };
+        // A soak is measured while the drops go on: its window opens at the first one.
+        long? soakFrom = null;
+        if (settings.Soak)
+        {
+            if (schedule?.Drops.FirstOrDefault() is { } firstDrop) soakFrom = DueOf(firstDrop.At, health, clock);
+            else _errors.Add("a soak needs a scenario with drops (soak.json)");
+        }
         Drop? drop = settings.TimeDrop ? schedule?.Drops.FirstOrDefault() : null;
         if (settings.TimeDrop && drop is null) _errors.Add("no drop in the scenario to time");
         if (drop is not null) context.SetDrop(DueOf(drop.At, health, clock), drop.LastIdBefore);
@@ -70,7 +81,7 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
             double connectSeconds = WallClock.SecondsBetween(connectStart, lastConnect);
             progress.WriteLine($"  connected {connected}/{settings.Clients} in {connectSeconds:F2} s" + (settings.Stalled > 0 ? $" (+{stalledConnected} stalled)" : ""));
 
-            (long windowStart, long windowEnd) = Window(due, lastConnect);
+            (long windowStart, long windowEnd) = Window(due, Math.Max(lastConnect + WallClock.FromSeconds(settings.SettleSeconds), soakFrom ?? long.MinValue));
             context.SetWindow(windowStart, windowEnd);
             if (drop is not null && (context.DropTimestamp < windowStart || context.DropTimestamp > windowEnd))
             {
@@ -143,6 +154,9 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
                 Bench = RunStatistics.Bench(benchAtStart, benchAtEnd, windowSeconds),
                 SlowestEvents = schedule is null ? [] : RunStatistics.Slowest(context.WorstByEvent, schedule, 5),
                 Storm = drop is null ? null : RunStatistics.Storm(drop, clients, context.DropTimestamp),
+                Soak = settings.Soak && schedule is not null
+                    ? RunStatistics.Soak(schedule, clients, context.CatchUp, windowSeconds, countersAtEnd?.AllocatedBytes - countersAtStart?.AllocatedBytes)
+                    : null,
                 StalledClients = settings.Stalled == 0 ? null : new StalledStats(settings.Stalled, stalledConnected, stalledClosed),
             };
             return Judge(result);
@@ -215,11 +229,12 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
         return context.Connected;
     }
 
-    /// <summary>The window opens once every client is in and settled (and not before the first
-    /// event is due), and lasts <see cref="RunSettings.Seconds"/> or until the last event is due.</summary>
-    private (long Start, long End) Window(long[]? due, long lastConnect)
+    /// <summary>The window opens at <paramref name="earliest"/> (every client in and settled, and for a
+    /// soak its first drop) but not before the first event is due, and lasts
+    /// <see cref="RunSettings.Seconds"/> or until the last event is due.</summary>
+    private (long Start, long End) Window(long[]? due, long earliest)
     {
-        long start = lastConnect + WallClock.FromSeconds(settings.SettleSeconds);
+        long start = earliest;
         if (due is { Length: > 1 }) start = Math.Max(start, due[1]);
         long end = start + WallClock.FromSeconds(settings.Seconds);
         if (due is { Length: > 1 } && due[^1] < end)
@@ -282,6 +297,15 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
         if (result.Deliveries == 0) _errors.Add("no events arrived in the window");
         if (result.Missing > 0) _errors.Add($"{result.Missing} deliveries of window events had not arrived by the end of the drain");
         if (result.Storm is { NotCaughtUp: > 0 } storm) _errors.Add($"{storm.NotCaughtUp} clients had not caught up after the drop");
+        if (result.Soak is { } soak)
+        {
+            // A server that ignores a drop, or the retry it was started with, is not soaked as asked.
+            if (soak.Reconnects == 0) _errors.Add("no reconnects in the window: the server did not cut the streams at the scenario's drops");
+            if (settings.RetryMilliseconds is { } retry && soak.RetryMs != retry)
+            {
+                _errors.Add($"the clients hold retry {(soak.RetryMs is { } got ? $"{got} ms" : "none")}, not the {retry} ms the server was started with");
+            }
+        }
         return result with { Ok = _errors.Count == 0, Errors = [.. _errors] };
     }
 }

@@ -34,5 +34,10 @@ internal sealed record RunSettings
     /// <summary>Time the scenario's first drop: who was cut and when each caught up.</summary>
     public bool TimeDrop { get; init; }
     public double CatchUpTimeoutSeconds { get; init; } = 20;
+    /// <summary>Reconnect-heavy soak: clients reconnect after the server's retry: (as browsers do), the
+    /// window opens at the scenario's first drop, and reconnects, catch-up and GC per reconnect are reported.</summary>
+    public bool Soak { get; init; }
+    /// <summary>The retry: the server was started with (milliseconds), checked against what clients receive; null: not known.</summary>
+    public int? RetryMilliseconds { get; init; }
     public double StartTimeoutSeconds { get; init; } = 30;
 }

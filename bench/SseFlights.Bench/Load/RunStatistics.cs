@@ -70,6 +70,29 @@ internal static class RunStatistics
             sorted.Length == 0 ? null : Math.Round(sorted[Math.Max(0, (int)Math.Ceiling(fraction * sorted.Length) - 1)], 1);
     }
 
+    public static SoakStats Soak(Schedule schedule, StreamClient[] clients, LatencyHistogram catchUp, double windowSeconds, long? allocatedBytes)
+    {
+        ReconnectTally[] tallies = clients.Where(c => c.EverConnected && c.Tally is not null).Select(c => c.Tally!).ToArray();
+        int reconnects = tallies.Sum(t => t.Reconnects);
+        LatencySummary times = catchUp.Summarize(0, tallies.Select(t => t.MaxCatchUpMicroseconds).DefaultIfEmpty(0).Max());
+        // The retry: most clients hold at the end (they all should hold the same one).
+        long? retry = clients.Where(c => c.RetryMilliseconds >= 0).GroupBy(c => c.RetryMilliseconds)
+            .OrderByDescending(g => g.Count()).Select(g => (long?)g.Key).FirstOrDefault();
+        double? dropEvery = schedule.Drops.Count < 2 ? null : Math.Round((schedule.Drops[^1].At - schedule.Drops[0].At) / (schedule.Drops.Count - 1), 3);
+        return new SoakStats(
+            dropEvery,
+            retry,
+            reconnects,
+            Math.Round(reconnects / windowSeconds, 1),
+            tallies.Sum(t => t.Failures),
+            tallies.Sum(t => t.CaughtUp),
+            tallies.Sum(t => t.CutBeforeCaughtUp),
+            times.P50Ms,
+            times.P99Ms,
+            times.MaxMs,
+            reconnects == 0 || allocatedBytes is null ? null : Math.Round(allocatedBytes.Value / (double)reconnects, 0));
+    }
+
     /// <summary>The <paramref name="count"/> window events with the highest latency at any client.</summary>
     public static IReadOnlyList<SlowEvent> Slowest(long[] worstByEvent, Schedule schedule, int count) =>
         Enumerable.Range(1, Math.Max(0, worstByEvent.Length - 1))

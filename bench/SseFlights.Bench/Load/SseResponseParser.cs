@@ -4,7 +4,7 @@ namespace SseFlights.Bench.Load;
 
 /// <summary>An incremental parser for one HTTP/1.1 response carrying an event stream: status line
 /// and headers, then a chunked, Content-Length or read-to-close body, then SSE lines. It keeps only
-/// the first bytes of each line (enough for status, headers, <c>event:</c> and <c>id:</c>), so a
+/// the first bytes of each line (enough for status, headers, <c>event:</c>, <c>id:</c> and <c>retry:</c>), so a
 /// client costs about 200 bytes of parser state and nothing is allocated per event.</summary>
 internal sealed class SseResponseParser(ISseFrameSink sink)
 {
@@ -204,9 +204,9 @@ internal sealed class SseResponseParser(ISseFrameSink sink)
             _eventTypeLength = 0;
             return;
         }
-        // Only event and id matter here: data, retry, comments and unknown fields are passed over
+        // Only event, id and retry matter here: data, comments and unknown fields are passed over
         // on their first byte, which is most of the bytes of a stream.
-        if (line[0] is not ((byte)'e' or (byte)'i')) return;
+        if (line[0] is not ((byte)'e' or (byte)'i' or (byte)'r')) return;
         int colon = line.IndexOf((byte)':');
         ReadOnlySpan<byte> field = colon < 0 ? line : line[..colon];
         ReadOnlySpan<byte> value = colon < 0 ? default : line[(colon + 1)..];
@@ -219,6 +219,12 @@ internal sealed class SseResponseParser(ISseFrameSink sink)
         else if (field.SequenceEqual("id"u8))
         {
             _frameId = ParseId(value);
+        }
+        else if (field.SequenceEqual("retry"u8))
+        {
+            // §9.2.6: only ASCII digits set the reconnection time, at once (not at dispatch); anything else is ignored.
+            long milliseconds = ParseId(value);
+            if (milliseconds >= 0) sink.OnRetry(milliseconds);
         }
     }
 

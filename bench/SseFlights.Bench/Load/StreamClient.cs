@@ -4,13 +4,17 @@ namespace SseFlights.Bench.Load;
 
 /// <summary>One EventSource-like client on a raw socket: connects, reads the stream with one 4 KiB
 /// buffer and an awaited receive loop, checks ids (gaps, duplicates), records latency against each
-/// event's due time, and on a cut stream reconnects at once with Last-Event-ID. A stalled client
-/// reads up to its snapshot and then never again.</summary>
+/// event's due time, and on a cut stream reconnects with Last-Event-ID: at once, or in a soak after
+/// the server's <c>retry:</c> as a browser does. A stalled client reads up to its snapshot and then never again.</summary>
 internal sealed class StreamClient : ISseFrameSink
 {
     private const int BufferBytes = 4096;
+    // Guards the modes that reconnect at once against a server that cuts every stream it opens;
+    // a soak client waits the server's retry each time, which bounds it instead.
     private const int MaxReconnects = 1000;
     private static readonly TimeSpan ReconnectBackoff = TimeSpan.FromMilliseconds(100);
+    // WHATWG HTML §9.2.2: the initial reconnection time is implementation-defined; browsers use about 3 s.
+    private const long DefaultRetryMilliseconds = 3000;
 
     private readonly LoadContext _context;
     private readonly bool _stalled;
@@ -21,13 +25,22 @@ internal sealed class StreamClient : ISseFrameSink
     private bool _snapshotSeen;
     private bool _closedSeen;
     private bool _everConnected;
+    // The stream's reconnection time, kept across connections as an EventSource keeps it (-1: none sent).
+    private long _retryMilliseconds = -1;
 
     public StreamClient(LoadContext context, bool stalled)
     {
         _context = context;
         _stalled = stalled;
         _parser = new SseResponseParser(this);
+        Tally = context.ReconnectAfterRetry && !stalled ? new ReconnectTally(context) : null;
     }
+
+    /// <summary>The soak's books on this client's reconnects in the window; null outside a soak.</summary>
+    public ReconnectTally? Tally { get; }
+
+    /// <summary>The last <c>retry:</c> the server sent this client, in milliseconds (-1: none).</summary>
+    public long RetryMilliseconds => _retryMilliseconds;
 
     public long LastId => Volatile.Read(ref _lastId);
 
@@ -70,25 +83,30 @@ internal sealed class StreamClient : ISseFrameSink
                 return;
             }
             if (outcome is Outcome.Finished or Outcome.Stopped || _stalled) return;
-            if (Reconnects >= MaxReconnects) return;
-            if (outcome == Outcome.Failed)
+            Tally?.Ended(failed: resume && outcome == Outcome.Failed);
+            if (Tally is null && Reconnects >= MaxReconnects) return;
+            if (outcome == Outcome.Failed) ReconnectFailures++;
+            else
             {
-                ReconnectFailures++;
+                Cuts++;
+                if (WallClock.Now() >= _context.DropTimestamp) CutByDrop = true;
+            }
+            TimeSpan? wait = Tally is not null
+                ? TimeSpan.FromMilliseconds(_retryMilliseconds >= 0 ? _retryMilliseconds : DefaultRetryMilliseconds)
+                : outcome == Outcome.Failed ? ReconnectBackoff : null;
+            if (wait is { } delay && delay > TimeSpan.Zero)
+            {
                 try
                 {
-                    await Task.Delay(ReconnectBackoff, ct);
+                    await Task.Delay(delay, ct);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
             }
-            else
-            {
-                Cuts++;
-                if (WallClock.Now() >= _context.DropTimestamp) CutByDrop = true;
-            }
             Reconnects++;
+            Tally?.Start(WallClock.Now(), LastId);
             resume = true;
         }
     }
@@ -217,6 +235,8 @@ internal sealed class StreamClient : ISseFrameSink
     {
     }
 
+    void ISseFrameSink.OnRetry(long milliseconds) => _retryMilliseconds = milliseconds;
+
     void ISseFrameSink.OnFrame(ReadOnlySpan<byte> eventType, long id, long arrival)
     {
         if (eventType.SequenceEqual("snapshot"u8))
@@ -240,6 +260,7 @@ internal sealed class StreamClient : ISseFrameSink
         Events++;
         if (arrival >= _context.WindowStart && arrival <= _context.WindowEnd) WindowDeliveries++;
         if (_context.DropLastId >= 0 && id > _context.DropLastId && CaughtUpAt == 0) CaughtUpAt = arrival;
+        Tally?.OnEvent(id, arrival);
         long[]? due = _context.DueTimestamps;
         if (due is null) return;
         if (id >= due.Length)

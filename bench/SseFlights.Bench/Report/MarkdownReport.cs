@@ -11,6 +11,8 @@ internal static class MarkdownReport
     // Columns computed from more than one metric or cell.
     private const string CpuOverLimit = "cpuOverLimit";
     private const string Collections = "gcCollections";
+    private const string WindowCollections = "gcWindowCollections";
+    private const string Duplicates = "duplicates";
 
     private static readonly (string Metric, string Header)[] LatencyColumns =
     [
@@ -30,6 +32,16 @@ internal static class MarkdownReport
         (Metrics.CatchUpP99, "catch-up p99 ms"), (Metrics.CatchUpMax, "all caught up ms"),
     ];
 
+    // A soak has its own columns: what matters is what each reconnect costs, over the soak window.
+    private static readonly (string Metric, string Header)[] SoakColumns =
+    [
+        (Duplicates, "dups"), (Metrics.SoakReconnects, "reconnects"), (Metrics.SoakReconnectsPerSecond, "reconnects/s"),
+        (Metrics.SoakReconnectFailures, "reconnect failures"), (Metrics.SoakCatchUpP99, "catch-up p99 ms"), (Metrics.SoakCatchUpMax, "catch-up max ms"),
+        (Metrics.SoakCutBeforeCaughtUp, "cut before caught up"), (WindowCollections, "GC gen 0/1/2 in soak"),
+        (Metrics.AllocatedPerReconnect, "bytes alloc / reconnect"), (Metrics.P99, "event p99 ms"), (Metrics.Max, "event max ms"),
+        (Metrics.CpuPercent, "server CPU %"), (Metrics.ThreadsPeak, "threads peak"),
+    ];
+
     private static readonly (string Metric, string Header)[] StalledColumns =
     [
         (Metrics.StalledClosed, "stalled closed by server"),
@@ -42,6 +54,7 @@ internal static class MarkdownReport
         ["stalled-baseline"] = "Stalled-run baseline: the stall scenario with no stalled client",
         ["stalled"] = "Stalled clients among healthy ones (latency of the healthy ones)",
         ["storm"] = "Reconnect storm: every stream cut by a drop",
+        ["soak"] = "Reconnect-heavy soak: drops over and over, clients reconnect after the server's retry",
     };
 
     public static string Render(ReportDocument report, string rawSource)
@@ -67,7 +80,8 @@ internal static class MarkdownReport
         {
             md.AppendLine($"## {Titles.GetValueOrDefault(mode.Key, mode.Key)}");
             md.AppendLine();
-            (string Metric, string Header)[] columns = [.. LatencyColumns, .. CostColumns, .. Extra(mode.Key)];
+            (string Metric, string Header)[] columns = mode.Key == "soak" ? SoakColumns : [.. LatencyColumns, .. CostColumns, .. Extra(mode.Key)];
+            if (mode.Key == "soak") RenderSoakNote(md, [.. mode]);
             md.AppendLine("| N | server | runs ok | failed | gaps | missing | " + string.Join(" | ", columns.Select(c => c.Header)) + " |");
             md.AppendLine("| --- | --- | --- | --- | --- | --- | " + string.Join(" | ", columns.Select(_ => "---")) + " |");
             foreach (Cell c in mode)
@@ -89,6 +103,18 @@ internal static class MarkdownReport
         }
         RenderCollections(md, report.Collections);
         return md.ToString();
+    }
+
+    /// <summary>What the soak played, from its runs, and which servers could not give GC figures.</summary>
+    private static void RenderSoakNote(StringBuilder md, IReadOnlyList<Cell> soak)
+    {
+        double? every = soak.Select(c => ResultsAggregator.Median(c, Metrics.SoakDropEvery)).FirstOrDefault(v => v is not null);
+        double? retry = soak.Select(c => ResultsAggregator.Median(c, Metrics.SoakRetry)).FirstOrDefault(v => v is not null);
+        md.AppendLine(Inv($"`soak.json`: 10 events/s with a `drop` every {Number(every)} s; every server was started with `--retry {Number(retry)}` and each client waits the `retry:` it received before it reconnects with `Last-Event-ID`, as a browser does. ")
+            + "Reconnects, catch-up (from a reconnect's start to the arrival of the last event due then), GC collections and allocation are over the soak window only; bytes per reconnect are everything the server allocated in it (its events' fan-out too) over the reconnects.");
+        string[] noStats = soak.Where(c => !c.Metrics.ContainsKey(Metrics.GcWindowGen0)).Select(c => c.Server).Distinct().ToArray();
+        if (noStats.Length > 0) md.AppendLine($"{string.Join(" and ", noStats)} {(noStats.Length == 1 ? "has" : "have")} no `/api/stats`: no GC or allocation figures.");
+        md.AppendLine();
     }
 
     private static void RenderTargets(StringBuilder md, IReadOnlyList<TargetCheck> targets)
@@ -144,7 +170,7 @@ internal static class MarkdownReport
     }
 
     private static string Header(string metric) =>
-        LatencyColumns.Concat(CostColumns).Concat(StormColumns).FirstOrDefault(c => c.Metric == metric).Header ?? metric;
+        LatencyColumns.Concat(CostColumns).Concat(StormColumns).Concat(SoakColumns).FirstOrDefault(c => c.Metric == metric).Header ?? metric;
 
     private static (string, string)[] Extra(string mode) => mode switch
     {
@@ -157,11 +183,14 @@ internal static class MarkdownReport
     {
         // Each server's CPU per delivery as a multiple of the limit peer's, at the same mode and N.
         CpuOverLimit => Number(ResultsAggregator.Divide(cell, ResultsAggregator.Find(report.Cells, cell.Mode, cell.Clients, ResultsAggregator.Limit), Metrics.CpuPerMillion)),
-        Collections => cell.Metrics.ContainsKey(Metrics.GcGen0)
-            ? string.Join("/", new[] { Metrics.GcGen0, Metrics.GcGen1, Metrics.GcGen2 }.Select(g => Number(cell.Metrics[g].Median)))
-            : "–",
+        Collections => Generations(cell, Metrics.GcGen0, Metrics.GcGen1, Metrics.GcGen2),
+        WindowCollections => Generations(cell, Metrics.GcWindowGen0, Metrics.GcWindowGen1, Metrics.GcWindowGen2),
+        Duplicates => cell.Duplicates.ToString("N0", CultureInfo.InvariantCulture),
         _ => Format(cell, metric),
     };
+
+    private static string Generations(Cell cell, params string[] generations) =>
+        cell.Metrics.ContainsKey(generations[0]) ? string.Join("/", generations.Select(g => Number(cell.Metrics[g].Median))) : "–";
 
     private static string Format(Cell cell, string metric)
     {

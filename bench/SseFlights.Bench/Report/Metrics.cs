@@ -25,9 +25,21 @@ internal static class Metrics
     public const string GcGen0 = "gcGen0";
     public const string GcGen1 = "gcGen1";
     public const string GcGen2 = "gcGen2";
+    public const string GcWindowGen0 = "gcWindowGen0";
+    public const string GcWindowGen1 = "gcWindowGen1";
+    public const string GcWindowGen2 = "gcWindowGen2";
+    public const string SoakReconnects = "soakReconnects";
+    public const string SoakReconnectsPerSecond = "soakReconnectsPerSecond";
+    public const string SoakReconnectFailures = "soakReconnectFailures";
+    public const string SoakCatchUpP99 = "soakCatchUpP99Ms";
+    public const string SoakCatchUpMax = "soakCatchUpMaxMs";
+    public const string SoakCutBeforeCaughtUp = "soakCutBeforeCaughtUp";
+    public const string SoakRetry = "soakRetryMs";
+    public const string SoakDropEvery = "soakDropEverySeconds";
+    public const string AllocatedPerReconnect = "allocatedBytesPerReconnect";
 
     /// <summary>Metrics where more is better; for the rest less is.</summary>
-    public static bool HigherIsBetter(string metric) => metric == DeliveriesPerSecond;
+    public static bool HigherIsBetter(string metric) => metric is DeliveriesPerSecond or SoakReconnectsPerSecond;
 
     public static IEnumerable<(string Name, double? Value)> Of(RunResult r)
     {
@@ -55,5 +67,18 @@ internal static class Metrics
         yield return (GcGen0, gc?[0]);
         yield return (GcGen1, gc?[1]);
         yield return (GcGen2, gc?[2]);
+        IReadOnlyList<int>? window = r.ServerStats?.Gc?.Window is { Count: 3 } w ? w : null;
+        yield return (GcWindowGen0, window?[0]);
+        yield return (GcWindowGen1, window?[1]);
+        yield return (GcWindowGen2, window?[2]);
+        yield return (SoakReconnects, r.Soak?.Reconnects);
+        yield return (SoakReconnectsPerSecond, r.Soak?.ReconnectsPerSecond);
+        yield return (SoakReconnectFailures, r.Soak?.ReconnectFailures);
+        yield return (SoakCatchUpP99, r.Soak?.CatchUpP99Ms);
+        yield return (SoakCatchUpMax, r.Soak?.CatchUpMaxMs);
+        yield return (SoakCutBeforeCaughtUp, r.Soak?.CutBeforeCaughtUp);
+        yield return (SoakRetry, r.Soak?.RetryMs);
+        yield return (SoakDropEvery, r.Soak?.DropEverySeconds);
+        yield return (AllocatedPerReconnect, r.Soak?.AllocatedBytesPerReconnect);
     }
 }

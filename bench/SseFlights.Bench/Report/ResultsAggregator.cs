@@ -15,6 +15,10 @@ internal static class ResultsAggregator
     private static readonly string[] RatioMetrics =
         [Metrics.P50, Metrics.P99, Metrics.P999, Metrics.Max, Metrics.DeliveriesPerSecond, Metrics.ConnectSeconds, Metrics.RssPerStream, Metrics.CpuPerMillion, Metrics.ThreadsPeak, Metrics.CatchUpMax];
 
+    // A soak's streams come and go: RSS per stream, connect time and deliveries/s say nothing there.
+    private static readonly string[] SoakRatioMetrics =
+        [Metrics.P99, Metrics.Max, Metrics.SoakCatchUpP99, Metrics.SoakCatchUpMax, Metrics.AllocatedPerReconnect, Metrics.CpuPercent, Metrics.ThreadsPeak];
+
     public static ReportDocument Aggregate(IReadOnlyList<RunResult> runs, string machine, string? commit)
     {
         List<Cell> cells = runs
@@ -24,7 +28,7 @@ internal static class ResultsAggregator
             .ToList();
         List<Ratio> ratios = cells
             .Where(c => c.Server == Us)
-            .SelectMany(c => RatioMetrics.Select(m =>
+            .SelectMany(c => (c.Mode == "soak" ? SoakRatioMetrics : RatioMetrics).Select(m =>
             {
                 Cell? best = BestPeer(cells, c.Mode, c.Clients, m);
                 return new Ratio(
@@ -68,7 +72,8 @@ internal static class ResultsAggregator
         "stalled-baseline" => 2,
         "stalled" => 3,
         "storm" => 4,
-        _ => 5,
+        "soak" => 5,
+        _ => 6,
     };
 
     public static int ServerOrder(string server) => server switch

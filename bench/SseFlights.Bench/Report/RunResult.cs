@@ -51,6 +51,7 @@ internal sealed record RunResult
     public ServerStats? ServerStats { get; init; }
     public required BenchStats Bench { get; init; }
     public StormStats? Storm { get; init; }
+    public SoakStats? Soak { get; init; }
     public StalledStats? StalledClients { get; init; }
 }
 
@@ -92,6 +93,24 @@ internal sealed record StormStats(
     double? CatchUpP99Ms,
     double? CatchUpMaxMs,
     double? AllCaughtUpSeconds);
+
+/// <summary>The reconnect-heavy soak, over the window: reconnects started in it (each after the
+/// server's retry: of <paramref name="RetryMs"/>, the value the clients received), those that got no
+/// stream, and the catch-up of those that had missed events: from the reconnect's start to the arrival
+/// of the last event due then. <paramref name="AllocatedBytesPerReconnect"/> is everything the server
+/// allocated in the window (its events' fan-out too) over the reconnects.</summary>
+internal sealed record SoakStats(
+    double? DropEverySeconds,
+    long? RetryMs,
+    int Reconnects,
+    double ReconnectsPerSecond,
+    int ReconnectFailures,
+    int CaughtUp,
+    int CutBeforeCaughtUp,
+    double? CatchUpP50Ms,
+    double? CatchUpP99Ms,
+    double? CatchUpMaxMs,
+    double? AllocatedBytesPerReconnect);
 
 /// <summary>Clients that never read after their snapshot, and how many the server had closed by the end.</summary>
 internal sealed record StalledStats(int Requested, int Connected, int ClosedByServer);

@@ -6,7 +6,7 @@ namespace SseFlights.Bench.Report;
 /// missing (a quick run with other N) is reported as not measured.</summary>
 internal static class TargetChecks
 {
-    /// <summary>Issue #14: the tail against the best peer, memory per stream, GC in the storm, CPU against the limit peer.</summary>
+    /// <summary>Issue #14: the tail against the best peer, memory per stream, GC in the storm and the soak, CPU against the limit peer.</summary>
     public static IReadOnlyList<TargetCheck> Evaluate(IReadOnlyList<Cell> cells)
     {
         var checks = new List<TargetCheck>();
@@ -33,6 +33,7 @@ internal static class TargetChecks
         checks.Add(AtMost($"Storm N={N(usStorm)}: no gen-2 collection in any run (connect burst, drop, resends)", gen2, 0, "gen-2 collections (most in one run)"));
         double? catchUp = ResultsAggregator.Median(usStorm, Metrics.CatchUpMax);
         checks.Add(AtMost($"Storm N={N(usStorm)}: all caught up within 1 s", catchUp / 1000, 1, "s"));
+        checks.AddRange(Soak(cells.Where(c => c.Mode == "soak" && c.Server == ResultsAggregator.Us).MaxBy(c => c.Clients)));
 
         foreach ((string mode, int? n) in (IEnumerable<(string, int?)>)[("steady", 2_000), ("steady", 10_000), ("throughput", null)])
         {
@@ -48,6 +49,40 @@ internal static class TargetChecks
                 : new TargetCheck(name, Inv($"{ratio:0.##}× ({ResultsAggregator.Median(us, Metrics.CpuPerMillion):0.##} against {ResultsAggregator.Median(limit, Metrics.CpuPerMillion):0.##} CPU s / M deliveries)"), ratio <= 1.5));
         }
         return checks;
+    }
+
+    /// <summary>The reconnect-heavy soak: no gen-2 collection in its window, in any run; every
+    /// reconnect caught up within 1 s (slowest of any run), none cut again before it had caught up.</summary>
+    private static IEnumerable<TargetCheck> Soak(Cell? soak)
+    {
+        string name = $"Reconnect-heavy soak N={N(soak)}: zero gen-2 collections";
+        if (soak is null || !soak.Metrics.TryGetValue(Metrics.GcWindowGen2, out Stat? gen2))
+        {
+            yield return NotMeasured(name);
+        }
+        else
+        {
+            double reconnects = soak.Metrics.TryGetValue(Metrics.SoakReconnects, out Stat? r) ? r.Median : 0;
+            double perReconnect = soak.Metrics.TryGetValue(Metrics.AllocatedPerReconnect, out Stat? a) ? a.Median : double.NaN;
+            double wholeRun = soak.Metrics.TryGetValue(Metrics.GcGen2, out Stat? run) ? run.Max : double.NaN;
+            // A gen-2 collection counts in gen 0 too: gen 0 is every collection.
+            double all = soak.Metrics.TryGetValue(Metrics.GcWindowGen0, out Stat? g0) ? g0.Max : double.NaN;
+            yield return new TargetCheck(name,
+                Inv($"{gen2.Max:0} gen-2 of {all:0} collections in the soak window (the most of any run; {wholeRun:0} gen-2 over the whole run), {reconnects:N0} reconnects, {perReconnect:N0} B allocated per reconnect"),
+                gen2.Max == 0);
+        }
+
+        string caughtUp = $"Reconnect-heavy soak N={N(soak)}: every reconnect caught up within 1 s";
+        if (soak is null || !soak.Metrics.TryGetValue(Metrics.SoakCatchUpMax, out Stat? max))
+        {
+            yield return NotMeasured(caughtUp);
+            yield break;
+        }
+        double cut = soak.Metrics.TryGetValue(Metrics.SoakCutBeforeCaughtUp, out Stat? c) ? c.Max : 0;
+        double p99 = ResultsAggregator.Median(soak, Metrics.SoakCatchUpP99) ?? double.NaN;
+        yield return new TargetCheck(caughtUp,
+            Inv($"slowest {max.Max / 1000:0.###} s, p99 {p99:0.#} ms{(cut > 0 ? $"; {cut:0} cut by the next drop before they had caught up (most in one run)" : "")}"),
+            max.Max <= 1000 && cut == 0);
     }
 
     /// <summary>SseFlights' median of <paramref name="metric"/> over the best peer's, at most <paramref name="limit"/>.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace SseFlights.Bench.Scenario;
 
 /// <summary>Writes the bench scenarios: a board of flights and a timeline of flightStateUpdate
-/// events on a fixed grid, cycling states over the board, with an optional <c>drop</c>. Only the
+/// events on a fixed grid, cycling states over the board, with optional <c>drop</c>s. Only the
 /// properties the sseflights loader accepts are written (it rejects unknown ones).</summary>
 internal static class ScenarioWriter
 {
@@ -18,11 +18,11 @@ internal static class ScenarioWriter
     /// <param name="firstAt">Scenario seconds of the first event.</param>
     /// <param name="spacing">Scenario seconds between events.</param>
     /// <param name="count">Number of events.</param>
-    /// <param name="dropAt">Scenario seconds of a <c>drop</c>, or null for none.</param>
+    /// <param name="drops">Scenario seconds of each <c>drop</c>, ascending (empty for none).</param>
     /// <param name="indented">Indent for reading; the large throughput file is written compact.</param>
     /// <param name="statePadding">Characters appended to each state, to make events this much bigger.</param>
     public static void Write(
-        string path, string name, int flights, double firstAt, double spacing, int count, double? dropAt, bool indented = true, int statePadding = 0)
+        string path, string name, int flights, double firstAt, double spacing, int count, IReadOnlyList<double> drops, bool indented = true, int statePadding = 0)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using FileStream file = File.Create(path);
@@ -43,16 +43,12 @@ internal static class ScenarioWriter
         json.WriteEndArray();
         json.WriteStartArray("timeline");
         string padding = statePadding > 0 ? " " + new string('.', statePadding - 1) : "";
-        bool dropWritten = dropAt is null;
+        int nextDrop = 0;
         for (int i = 0; i < count; i++)
         {
             // Rounded so the file says 1.2, not 1.2000000000000002.
             double at = Math.Round(firstAt + i * spacing, 6);
-            if (!dropWritten && dropAt <= at)
-            {
-                WriteDrop(json, dropAt.Value);
-                dropWritten = true;
-            }
+            while (nextDrop < drops.Count && drops[nextDrop] <= at) WriteDrop(json, drops[nextDrop++]);
             json.WriteStartObject();
             json.WriteNumber("at", at);
             json.WriteString("event", "flightStateUpdate");
@@ -62,7 +58,7 @@ internal static class ScenarioWriter
             json.WriteEndObject();
             json.WriteEndObject();
         }
-        if (!dropWritten) WriteDrop(json, dropAt!.Value);
+        while (nextDrop < drops.Count) WriteDrop(json, drops[nextDrop++]);
         json.WriteEndArray();
         json.WriteEndObject();
     }
@@ -70,7 +66,7 @@ internal static class ScenarioWriter
     private static void WriteDrop(Utf8JsonWriter json, double at)
     {
         json.WriteStartObject();
-        json.WriteNumber("at", at);
+        json.WriteNumber("at", Math.Round(at, 6));
         json.WriteString("action", "drop");
         json.WriteEndObject();
     }

@@ -1,7 +1,8 @@
 namespace SseFlights.Bench.Target;
 
 /// <summary>How to start one server for one run. <paramref name="Path"/> is the sseflights or
-/// kestrel-peer executable (or its .dll, run with <c>dotnet</c>), or the Node peer's server.js.</summary>
+/// kestrel-peer executable (or its .dll, run with <c>dotnet</c>), or the Node peer's server.js.
+/// <paramref name="RetryMilliseconds"/> is the <c>retry:</c> every server takes as <c>--retry</c> (null: its default).</summary>
 internal sealed record ServerLaunch(
     ServerKind Kind,
     string Path,
@@ -11,4 +12,5 @@ internal sealed record ServerLaunch(
     int MaxClients,
     int HeartbeatSeconds,
     string LogPath,
-    string? PidFile);
+    string? PidFile,
+    int? RetryMilliseconds = null);

@@ -70,7 +70,12 @@ internal sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static IEnumerable<string> CommandLine(ServerLaunch launch, int port)
+    private static IEnumerable<string> CommandLine(ServerLaunch launch, int port) =>
+        launch.RetryMilliseconds is { } retry
+            ? [.. ServerCommandLine(launch, port), "--retry", retry.ToString(CultureInfo.InvariantCulture)]
+            : ServerCommandLine(launch, port);
+
+    private static IEnumerable<string> ServerCommandLine(ServerLaunch launch, int port)
     {
         string speed = launch.Speed.ToString(CultureInfo.InvariantCulture);
         string portText = port.ToString(CultureInfo.InvariantCulture);

@@ -6,9 +6,9 @@ namespace KestrelPeer;
 
 /// <summary>The board, the history of every event and the open streams, all behind one lock so a
 /// joining client's snapshot or resend and the live events that follow never overlap or skip.</summary>
-internal sealed class Hub(Timeline timeline)
+internal sealed class Hub(Timeline timeline, TimeSpan retry)
 {
-    private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(3000);
+    private readonly TimeSpan _retry = retry;
 
     private readonly Lock _gate = new();
     // Index i holds event id i + 1; resend needs every one of them.
@@ -33,7 +33,7 @@ internal sealed class Hub(Timeline timeline)
             {
                 for (int i = (int)Math.Min(after, _history.Count); i < _history.Count; i++)
                 {
-                    subscriber.TryWrite(i == after ? _history[i] with { ReconnectionInterval = Retry } : _history[i]);
+                    subscriber.TryWrite(i == after ? _history[i] with { ReconnectionInterval = _retry } : _history[i]);
                 }
             }
             else
@@ -42,7 +42,7 @@ internal sealed class Hub(Timeline timeline)
                 subscriber.TryWrite(new SseItem<string>(snapshot, "snapshot")
                 {
                     EventId = _lastEventId.ToString(CultureInfo.InvariantCulture),
-                    ReconnectionInterval = Retry,
+                    ReconnectionInterval = _retry,
                 });
             }
             _subscribers.Add(subscriber);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace KestrelPeer;
 
 /// <summary>The peer's command line: the flags it shares with sseflights and the Node peer.</summary>
-internal sealed record PeerOptions(int Port, string Host, string Scenario, double Speed)
+internal sealed record PeerOptions(int Port, string Host, string Scenario, double Speed, int RetryMilliseconds)
 {
     public static PeerOptions Parse(string[] args)
     {
@@ -11,6 +11,7 @@ internal sealed record PeerOptions(int Port, string Host, string Scenario, doubl
         string host = "127.0.0.1";
         string? scenario = null;
         double speed = 1;
+        int retry = 3000;
         for (int i = 0; i < args.Length; i += 2)
         {
             string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"missing value for {args[i]}");
@@ -20,11 +21,12 @@ internal sealed record PeerOptions(int Port, string Host, string Scenario, doubl
                 case "--host": host = value; break;
                 case "--scenario": scenario = value; break;
                 case "--speed": speed = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--retry": retry = int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
         if (scenario is null) throw new ArgumentException("--scenario is required");
         if (!(speed > 0)) throw new ArgumentException("--speed must be > 0");
-        return new PeerOptions(port, host, scenario, speed);
+        return new PeerOptions(port, host, scenario, speed, retry);
     }
 }

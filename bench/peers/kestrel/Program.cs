@@ -4,10 +4,10 @@ using KestrelPeer;
 
 // Kestrel peer for the SseFlights benchmark: a minimal API streaming with the framework's own
 // TypedResults.ServerSentEvents (SseItem<string> with EventId), fed from a per-client Channel.
-//   kestrel-peer --port 20002 --scenario scenario.json [--speed 1] [--host 127.0.0.1]
+//   kestrel-peer --port 20002 --scenario scenario.json [--speed 1] [--host 127.0.0.1] [--retry 3000]
 PeerOptions options = PeerOptions.Parse(args);
 Timeline timeline = Timeline.Load(options.Scenario);
-var hub = new Hub(timeline);
+var hub = new Hub(timeline, TimeSpan.FromMilliseconds(options.RetryMilliseconds));
 var player = new TimelinePlayer(timeline, hub, options.Speed);
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder();

@@ -8,7 +8,7 @@
  * caught up from the history by writev() when the socket is writable. A stream that falls more
  * than 256 frames or 1 MiB behind (sseflights' own bounds) is cut; no other stream ever waits for it.
  *
- *   limit-peer --frames steady.frames [--port 5000] [--host 127.0.0.1] [--speed 1]
+ *   limit-peer --frames steady.frames [--port 5000] [--host 127.0.0.1] [--speed 1] [--retry 3000]
  *
  * Endpoints: GET /events (snapshot, or resend after Last-Event-ID / ?lastEventId=, then live;
  * 204 once the scenario has closed), GET /healthz; anything else 404. SIGTERM or SIGINT: every
@@ -40,16 +40,18 @@
 #define MAX_REQUEST 8192
 #define IOV_BATCH 64
 
-/* The response head and the retry frame, in the first chunk: what every stream starts with. */
-static const char STREAM_HEAD[] =
+/* The response head; with the retry frame in the first chunk (built once, from --retry) it is what
+ * every stream starts with. */
+static const char RESPONSE_HEAD[] =
     "HTTP/1.1 200 OK\r\n"
     "Content-Type: text/event-stream; charset=utf-8\r\n"
     "Cache-Control: no-cache, no-transform\r\n"
     "X-Accel-Buffering: no\r\n"
     "Connection: close\r\n"
     "Transfer-Encoding: chunked\r\n"
-    "\r\n"
-    "d\r\nretry: 3000\n\n\r\n";
+    "\r\n";
+static char stream_head[sizeof RESPONSE_HEAD + 48];
+static size_t stream_head_len;
 static const char NO_CONTENT[] = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
 static const char NOT_FOUND[] =
     "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 11\r\nConnection: close\r\n\r\nNot found.\n";
@@ -403,10 +405,10 @@ static void open_stream(conn *c, long after) {
     slice snap = after < 0 ? snapshot() : (slice){NULL, 0};
     c->next = after < 0 || (uint64_t)after > S.played ? S.played : (uint32_t)after;
     c->offset = 0;
-    size_t head = sizeof STREAM_HEAD - 1 + snap.len;
+    size_t head = stream_head_len + snap.len;
     c->head = grow(NULL, head);
-    memcpy(c->head, STREAM_HEAD, sizeof STREAM_HEAD - 1);
-    if (snap.len) memcpy(c->head + sizeof STREAM_HEAD - 1, snap.bytes, snap.len);
+    memcpy(c->head, stream_head, stream_head_len);
+    if (snap.len) memcpy(c->head + stream_head_len, snap.bytes, snap.len);
     c->head_len = (uint32_t)head;
     c->head_off = 0;
     flush(c);
@@ -579,9 +581,16 @@ static void started_at(void) {
     snprintf(S.started_at + n, sizeof S.started_at - n, ".%06ldZ", wall.tv_nsec / 1000);
 }
 
+/* The head and the chunk "retry: N\n\n", as sseflights --retry N writes the frame. */
+static void build_stream_head(long retry) {
+    char frame[32];
+    int n = snprintf(frame, sizeof frame, "retry: %ld\n\n", retry);
+    stream_head_len = (size_t)snprintf(stream_head, sizeof stream_head, "%s%x\r\n%s\r\n", RESPONSE_HEAD, n, frame);
+}
+
 int main(int argc, char **argv) {
     const char *frames = NULL, *host = "127.0.0.1";
-    long port = 5000;
+    long port = 5000, retry = 3000;
     S.speed = 1;
     for (int i = 1; i < argc; i += 2) {
         if (i + 1 >= argc) die("missing value for %s", argv[i]);
@@ -594,10 +603,14 @@ int main(int argc, char **argv) {
         } else if (strcmp(argv[i], "--speed") == 0) {
             S.speed = strtod(argv[i + 1], &end);
             if (*end || !(S.speed > 0)) die("--speed must be a number greater than 0, not '%s'", argv[i + 1]);
-        } else die("unknown option %s (options: --frames FILE --port N --host IP --speed X)", argv[i]);
+        } else if (strcmp(argv[i], "--retry") == 0) {
+            retry = strtol(argv[i + 1], &end, 10);
+            if (*end || end == argv[i + 1] || retry < 0 || retry > 86400000) die("--retry must be a whole number of milliseconds from 0 to 86400000, not '%s'", argv[i + 1]);
+        } else die("unknown option %s (options: --frames FILE --port N --host IP --speed X --retry MS)", argv[i]);
     }
     if (!frames) die("--frames is required (write one with: sseflights-bench frames --scenario FILE)");
     load(frames);
+    build_stream_head(retry);
 
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     if (inet_pton(AF_INET, host, &addr.sin_addr) != 1) die("--host must be an IPv4 address, not '%s'", host);

@@ -5,7 +5,7 @@
 // clients, Last-Event-ID resend from a history that keeps every event, `drop`, closedConnection
 // then 204, and /healthz. No npm dependencies.
 //
-//   node server.js --port 20001 --scenario scenario.json [--speed 1] [--host 127.0.0.1]
+//   node server.js --port 20001 --scenario scenario.json [--speed 1] [--host 127.0.0.1] [--retry 3000]
 "use strict";
 
 const http = require("http");
@@ -13,7 +13,7 @@ const fs = require("fs");
 const { performance } = require("perf_hooks");
 
 function parseArgs(argv) {
-  const options = { port: 5000, host: "127.0.0.1", scenario: null, speed: 1 };
+  const options = { port: 5000, host: "127.0.0.1", scenario: null, speed: 1, retry: 3000 };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i];
     const value = argv[i + 1];
@@ -22,7 +22,10 @@ function parseArgs(argv) {
     else if (name === "--host") options.host = value;
     else if (name === "--scenario") options.scenario = value;
     else if (name === "--speed") options.speed = Number.parseFloat(value);
-    else throw new Error(`unknown option ${name}`);
+    else if (name === "--retry") {
+      if (!/^\d+$/.test(value)) throw new Error(`--retry must be a whole number of milliseconds, not '${value}'`);
+      options.retry = Number.parseInt(value, 10);
+    } else throw new Error(`unknown option ${name}`);
   }
   if (!options.scenario) throw new Error("--scenario is required");
   if (!(options.speed > 0)) throw new Error("--speed must be > 0");
@@ -124,7 +127,7 @@ function events(req, res, url) {
     "Cache-Control": "no-cache",
     Connection: "keep-alive",
   });
-  res.write("retry: 3000\n\n");
+  res.write(`retry: ${options.retry}\n\n`);
   const resumeAfter = requestedLastEventId(req, url);
   if (resumeAfter === null) {
     res.write(frame("snapshot", JSON.stringify({ flights }), lastEventId));

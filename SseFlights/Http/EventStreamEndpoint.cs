@@ -68,7 +68,7 @@ internal sealed class EventStreamEndpoint(
         var response = context.Response;
         long clientId = Interlocked.Increment(ref _nextClientId);
         string? client = request.QueryString["client"];
-        _log.Debug(RequestTemplate, clientId, request.RemoteEndPoint, client);
+        _log.Debug(RequestTemplate, clientId, request.RemoteEndPoint, client ?? "(none)");
         var (number, rule) = rules.Next(client);
         if (rule is not null && !await ScriptedAnswer.BeforeStreamAsync(response, number, rule, time).ConfigureAwait(false))
         {

@@ -1,12 +1,14 @@
 using System.Diagnostics;
+using System.Text.Json;
 using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.Browser;
 
 /// <summary>
-/// The browser tests' own npm packages (Browser/npm/package.json, locked): installed with `npm ci`
-/// the first time a test needs them, so a bare `dotnet test` works on a fresh clone. The page never
-/// fetches them: tests read the files and inject their text with AddInitScript.
+/// The tests' own npm packages (Browser/npm/package.json, locked): installed with `npm ci` the first
+/// time a test needs them, so a bare `dotnet test` works on a fresh clone. The page never fetches
+/// them: browser tests read the files and inject their text with AddInitScript, and the client-pack
+/// tests run the eventsource package under node from a script in that folder.
 /// </summary>
 internal static class NpmPackages
 {
@@ -21,12 +23,13 @@ internal static class NpmPackages
         return await File.ReadAllTextAsync(Path.Combine(Folder, "node_modules", pathInNodeModules));
     }
 
-    private static async Task EnsureInstalledAsync()
+    /// <summary>Runs `npm ci` unless every package package.json names is already in node_modules.</summary>
+    public static async Task EnsureInstalledAsync()
     {
         await Gate.WaitAsync();
         try
         {
-            if (Directory.Exists(Path.Combine(Folder, "node_modules")))
+            if (AllInstalled())
             {
                 return;
             }
@@ -48,5 +51,13 @@ internal static class NpmPackages
         {
             Gate.Release();
         }
+    }
+
+    // A node_modules from before a package was added lacks it: checked per package, not by the folder.
+    private static bool AllInstalled()
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "package.json")));
+        return manifest.RootElement.GetProperty("dependencies").EnumerateObject()
+            .All(package => File.Exists(Path.Combine(Folder, "node_modules", package.Name, "package.json")));
     }
 }

@@ -283,7 +283,8 @@ public class ControlApiTests
     [TestCase("""{"status": 503, "count": 0}""", "count is required: a whole number from 1 to 1000000")]
     [TestCase("""{"status": 503}""", "count is required: a whole number from 1 to 1000000")]
     [TestCase("""{"count": 2}""", "status is required: a whole number from 200 to 599")]
-    [TestCase("""{"status": 503, "count": 1, "location": "/x"}""", "\"location\" only applies to a 3xx status")]
+    [TestCase("""{"status": 503, "count": 1, "location": "/x"}""", "\"location\" only applies to a redirect (301, 302, 303, 307, 308) or 300, not to status 503")]
+    [TestCase("""{"status": 304, "count": 1, "location": "/x"}""", "\"location\" only applies to a redirect (301, 302, 303, 307, 308) or 300, not to status 304")]
     [CancelAfter(30_000)]
     public async Task Faults_InvalidRule_Is422AndSetsNothing(string rule, string message)
     {
@@ -293,6 +294,17 @@ public class ControlApiTests
 
         Assert.That((status, body), Is.EqualTo((HttpStatusCode.UnprocessableEntity, message + "\n")));
         await using var stream = await SseConnection.OpenAsync(server.Http);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Faults_NotModifiedWithoutLocation_IsTakenAndAnsweredWithNoBody(CancellationToken cancellationToken)
+    {
+        await using var server = await StartAsync();
+        Assert.That((await PostAsync(server, "faults", """{"status": 304, "count": 1}""")).Status, Is.EqualTo(HttpStatusCode.NoContent));
+
+        using var response = await server.Http.GetAsync("events", cancellationToken);
+        Assert.That((response.StatusCode, response.Headers.Location, await response.Content.ReadAsStringAsync(cancellationToken)), Is.EqualTo((HttpStatusCode.NotModified, (Uri?)null, "")));
     }
 
     [Test]

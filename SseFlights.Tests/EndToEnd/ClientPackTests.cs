@@ -42,6 +42,18 @@ public class ClientPackTests
             "wrong-content-type-fails", "redirect-followed", "last-event-id-on-reconnect",
         }));
 
+    [Test]
+    public void Readme_TestYourClientTable_ListsEveryCaseWithItsDescriptionAndCounts()
+    {
+        string readme = File.ReadAllText(Path.Combine(Scenarios.RepoRoot, "README.md"));
+        var rows = readme[readme.IndexOf("## Test your client", StringComparison.Ordinal)..].Split('\n').Select(l => l.TrimEnd('\r'))
+            .SkipWhile(l => !l.StartsWith("| case |", StringComparison.Ordinal)).Skip(2).TakeWhile(l => l.StartsWith("| `", StringComparison.Ordinal));
+
+        var expected = Cases().Select(name => (Name: name, Case: Load(name))).Select(c =>
+            $"| `{c.Name}` | {c.Case.Description} | {c.Case.Expect!.Events.Count} | {c.Case.Expect.Requests} |{(c.Case.Expect.Retry is { } retry ? $" {retry} " : " ")}|");
+        Assert.That(rows, Is.EqualTo(expected));
+    }
+
     [TestCaseSource(nameof(Cases))]
     public void Case_HasADescriptionAnExpectAndStartsAtOneSecondOrLater(string name)
     {

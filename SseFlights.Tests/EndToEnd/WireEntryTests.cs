@@ -1,11 +1,14 @@
 using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Time.Testing;
+using SseFlights.Http;
 using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.EndToEnd;
 
 /// <summary>The wire-level entries and per-connection answers, byte for byte over a real socket.</summary>
 [Parallelizable(ParallelScope.All)]
-public class WireEntryTests
+public partial class WireEntryTests
 {
     private static string Latin1(string text) => Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(text));
 
@@ -40,21 +43,49 @@ public class WireEntryTests
 
     [Test]
     [CancelAfter(15_000)]
-    public async Task Stream_SplitRaw_ArrivesOneByteAtATimeEvenInsideAUtf8Character()
+    public async Task Stream_SplitRaw_ArrivesOneByteAtATimeEvenInsideAUtf8Character(CancellationToken cancellationToken)
     {
+        // The pauses are on a fake clock: each piece waits for the clock, never for the reader, so a
+        // loaded machine cannot join two pieces into one read, and a server that sent them together
+        // (or before their pause) shows more bytes than the pieces so far.
+        var time = new FakeTimeProvider();
         await using var server = await TestServer.StartAsync(Scenario("""
             { "at": 0.3, "raw": "data: é\n\n", "split": { "bytes": 1, "delayMs": 30 } },
             { "at": 0.3, "event": "closedConnection" }
-            """, """ "snapshot": false, """));
-        using var connection = await GetAsync(server);
+            """, """ "snapshot": false, """), time);
+        try
+        {
+            using var connection = await GetAsync(server);
+            string sent = await connection.ReadUntilAsync("retry: 3000\n\n\r\n");
+            time.Advance(TimeSpan.FromMilliseconds(300));
 
-        await connection.ReadToEndAsync();
+            string pieces = Latin1("data: é\n\n");
+            for (int i = 0; i < pieces.Length; i++)
+            {
+                if (i > 0)
+                {
+                    time.Advance(TimeSpan.FromMilliseconds(29));
+                    Assert.That(await connection.ReceivesWithinAsync(TimeSpan.FromMilliseconds(100)), Is.False, $"piece {i} came before its 30 ms pause was over");
+                    time.Advance(TimeSpan.FromMilliseconds(1));
+                }
 
-        // Each piece is its own one-byte chunk ("1\r\nX\r\n"), written 30 ms apart. The chunks are
-        // read from the whole body, so a loaded machine that joins two reads cannot hide one.
-        var pieces = string.Concat(connection.Reads).Split("\r\n1\r\n").Skip(1).Select(p => p[..1]);
-        Assert.That(pieces, Is.EqualTo(Latin1("data: é\n\n").Select(c => c.ToString())));
-        Assert.That(connection.Reads.Count(r => r.StartsWith("1\r\n", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(5), "the pieces arrive as TCP reads of their own");
+                // Each piece is its own one-byte chunk, and nothing after it has been sent (after the last,
+                // the close follows at once: no pause after the last piece).
+                sent += $"1\r\n{pieces[i]}\r\n";
+                string received = await connection.ReadUntilAsync(sent).WaitAsync(cancellationToken);
+                if (i < pieces.Length - 1)
+                {
+                    Assert.That(received, Is.EqualTo(sent), $"after piece {i}");
+                }
+            }
+
+            Assert.That(await connection.ReadToEndAsync(), Is.EqualTo(sent + "25\r\nevent: closedConnection\ndata:\nid: 1\n\n\r\n0\r\n\r\n"));
+        }
+        finally
+        {
+            // A failed check leaves the writer in a pause on the fake clock: run the clock on, so the server can stop.
+            time.Advance(TimeSpan.FromMinutes(1));
+        }
     }
 
     [Test]
@@ -130,4 +161,23 @@ public class WireEntryTests
         var seventh = await Get("a");
         Assert.That((seventh.Status, seventh.Body.Length), Is.EqualTo((204, 0)));
     }
+
+    [Test]
+    [CancelAfter(15_000)]
+    public async Task Responses_NotModified_IsAHeadWithoutLocationOrBody(CancellationToken cancellationToken)
+    {
+        await using var server = await TestServer.StartAsync(Scenario("""{ "at": 60, "comment": "later" }""", """
+             "responses": [ { "request": 1, "status": 304 } ],
+            """));
+        using var connection = await GetAsync(server, "/events?client=a");
+
+        string response = await connection.ReadToEndAsync().WaitAsync(cancellationToken);
+
+        // HttpListener writes the Content-Length itself, as on a 204 (HttpAnswerTests pins that); no Location, no body.
+        Assert.That(DateHeader().Replace(response, "Date: (date)\r\n"), Is.EqualTo(
+            $"HTTP/1.1 304 Not Modified\r\nServer: sseflights/{ServerIdentity.Version}\r\nDate: (date)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+    }
+
+    [GeneratedRegex("Date: [^\r]+\r\n")]
+    private static partial Regex DateHeader();
 }

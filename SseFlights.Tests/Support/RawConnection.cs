@@ -56,6 +56,13 @@ internal sealed class RawConnection : IDisposable
         return Text;
     }
 
+    /// <summary>
+    /// True if anything (bytes or the close) arrives within <paramref name="window"/>, without reading
+    /// it: how a test shows that nothing is sent yet, e.g. before a fake clock is advanced.
+    /// </summary>
+    public Task<bool> ReceivesWithinAsync(TimeSpan window) =>
+        Task.Run(() => _socket.Poll((int)(window.Ticks / 10), SelectMode.SelectRead));
+
     private async Task<bool> ReadOnceAsync(CancellationToken cancellationToken, string waitingFor)
     {
         int read;

@@ -38,13 +38,14 @@ internal sealed class TestServer : IAsyncDisposable
     public static Task<TestServer> StartAsync(string scenarioJson, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null) =>
         StartAsync(ScenarioLoader.Parse(Encoding.UTF8.GetBytes(scenarioJson), "test.json"), time, configure, files);
 
-    public static async Task<TestServer> StartAsync(ScenarioDefinition scenario, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null)
+    /// <param name="log">The server's logger (none by default), e.g. a <see cref="StreamRequests"/>'s to count requests.</param>
+    public static async Task<TestServer> StartAsync(ScenarioDefinition scenario, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null, Serilog.ILogger? log = null)
     {
         for (int attempt = 1; ; attempt++)
         {
             int port = FreePort.Reserve();
             var options = (configure ?? (o => o))(ServerOptions.Defaults with { Port = port });
-            var server = Program.BuildServer(options, scenario, files ?? new EmbeddedFileSource(), time ?? TimeProvider.System, Serilog.Core.Logger.None);
+            var server = Program.BuildServer(options, scenario, files ?? new EmbeddedFileSource(), time ?? TimeProvider.System, log ?? Serilog.Core.Logger.None);
             try
             {
                 server.Start();

@@ -48,6 +48,17 @@ public class ClientKitLoaderTests
         Assert.That((scenario.Expect.Requests, scenario.Expect.Retry), Is.EqualTo((2, (int?)3000)));
     }
 
+    /// <summary>304 Not Modified sends the client nowhere (RFC 9110 §15.4.5), and 300's Location is optional (§15.4.1).</summary>
+    [TestCase(304)]
+    [TestCase(300)]
+    public void Parse_ThreeHundredThatIsNotARedirect_WithoutLocation_IsAccepted(int status)
+    {
+        var scenario = Load(Doc("""{ "at": 1, "comment": "x" }""", $$"""
+             "responses": [ { "request": 2, "status": {{status}} } ],
+            """));
+        Assert.That(scenario.Responses[2], Is.EqualTo(new ResponseRule(status)));
+    }
+
     [Test]
     public void Parse_Defaults_AreLfNoBomWithSnapshotAndNoRules()
     {
@@ -80,7 +91,10 @@ public class ClientKitLoaderTests
     [TestCase("\"responses\": [ { \"request\": 0 } ],", "s.json:2:30: responses[0].request: expected the number of the GET /events it answers, counted from 1, got 0")]
     [TestCase("\"responses\": [ { \"request\": 1, \"status\": 199 } ],", "s.json:2:44: responses[0].status: expected an HTTP status from 200 to 599, got 199")]
     [TestCase("\"responses\": [ { \"request\": 1, \"status\": 307 } ],", "s.json:2:28: responses[0]: status 307 needs \"location\", the URL the client is sent to")]
-    [TestCase("\"responses\": [ { \"request\": 1, \"location\": \"/x\" } ],", "s.json:2:44: responses[0].location: \"location\" only applies to a 3xx status")]
+    [TestCase("\"responses\": [ { \"request\": 1, \"status\": 301 } ],", "s.json:2:28: responses[0]: status 301 needs \"location\", the URL the client is sent to")]
+    [TestCase("\"responses\": [ { \"request\": 1, \"status\": 308 } ],", "s.json:2:28: responses[0]: status 308 needs \"location\", the URL the client is sent to")]
+    [TestCase("\"responses\": [ { \"request\": 1, \"location\": \"/x\" } ],", "s.json:2:44: responses[0].location: \"location\" only applies to a redirect (301, 302, 303, 307, 308) or 300, not to status 200")]
+    [TestCase("\"responses\": [ { \"request\": 1, \"status\": 304, \"location\": \"/x\" } ],", "s.json:2:59: responses[0].location: \"location\" only applies to a redirect (301, 302, 303, 307, 308) or 300, not to status 304")]
     [TestCase("\"responses\": [ { \"request\": 1, \"status\": 500, \"endAfterMs\": 5 } ],", "s.json:2:59: responses[0].endAfterMs: \"endAfterMs\" only applies to a stream (status 200), not to status 500")]
     [TestCase("\"responses\": [ { \"request\": 1, \"status\": 500, \"contentType\": \"a/b\" } ],", "s.json:2:59: responses[0].contentType: \"contentType\" only applies to a stream (status 200), not to status 500")]
     [TestCase("\"responses\": [ { \"request\": 1, \"contentType\": \"a\\r\\nX: y\" } ],", "s.json:2:44: responses[0].contentType: must not contain CR, LF or NUL (it becomes a header)")]

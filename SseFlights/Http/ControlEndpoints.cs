@@ -197,8 +197,8 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioPlayer player, Scen
             null or { Status: null } => "status is required: a whole number from 200 to 599",
             { Status: < 200 or > 599 } => $"status must be a whole number from 200 to 599; got {request.Status}",
             { Count: null or < 1 or > 1_000_000 } => "count is required: a whole number from 1 to 1000000",
-            { Status: >= 300 and < 400, Location: null or "" } => $"a {request.Status} needs \"location\", where the client should go",
-            { Status: < 300 or >= 400, Location: not null } => "\"location\" only applies to a 3xx status",
+            { Location: null or "" } when ResponseRule.IsRedirectStatus(request.Status.Value) => $"a {request.Status} needs \"location\", where the client should go",
+            { Location: not null } when !ResponseRule.TakesLocation(request.Status.Value) => $"\"location\" only applies to {ResponseRule.LocationStatuses}, not to status {request.Status}",
             _ => null,
         };
         if (problem is not null)

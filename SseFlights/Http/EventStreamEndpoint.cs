@@ -20,6 +20,12 @@ internal sealed class EventStreamEndpoint(
     ServerMetrics metrics,
     ILogger log)
 {
+    /// <summary>
+    /// Logged at Debug for every <c>GET /events</c> before it is answered, whatever the answer: how a
+    /// client author counts a client's reconnects (by the <c>client</c> query value it gave).
+    /// </summary>
+    internal const string RequestTemplate = "Client {ClientId} from {Remote} asked for the stream as client {Client}";
+
     /// <summary>How long a refused client should wait; the page waits this (plus jitter) before trying again.</summary>
     private const string RetryAfterSeconds = "5";
 
@@ -61,7 +67,9 @@ internal sealed class EventStreamEndpoint(
         var request = context.Request;
         var response = context.Response;
         long clientId = Interlocked.Increment(ref _nextClientId);
-        var (number, rule) = rules.Next(request.QueryString["client"]);
+        string? client = request.QueryString["client"];
+        _log.Debug(RequestTemplate, clientId, request.RemoteEndPoint, client ?? "(none)");
+        var (number, rule) = rules.Next(client);
         if (rule is not null && !await ScriptedAnswer.BeforeStreamAsync(response, number, rule, time).ConfigureAwait(false))
         {
             _log.Information("Client {ClientId} request {Request} answered {Status} by a responses rule", clientId, number, rule.Status);

@@ -23,7 +23,7 @@ internal static class ScriptedAnswer
             return true;
         }
 
-        if (rule.IsRedirect)
+        if (rule.Location is not null)
         {
             response.RedirectLocation = rule.Location;
         }

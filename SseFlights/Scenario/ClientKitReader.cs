@@ -111,9 +111,9 @@ internal sealed class ClientKitReader(JsonChecks checks)
         {
             checks.Errors.Add(path, $"status {status} needs \"location\", the URL the client is sent to");
         }
-        else if (!rule.IsRedirect && location is not null)
+        else if (location is not null && !ResponseRule.TakesLocation(status))
         {
-            checks.Errors.Add(JsonPositionIndex.Join(path, "location"), "\"location\" only applies to a 3xx status");
+            checks.Errors.Add(JsonPositionIndex.Join(path, "location"), $"\"location\" only applies to {ResponseRule.LocationStatuses}, not to status {status}");
         }
 
         foreach (var (member, present) in new[] { ("contentType", contentType is not null), ("endAfterMs", endAfter is not null) })

@@ -128,8 +128,30 @@ public class EventStreamSessionTests
         var run = session.RunAsync(Retry, [], endsAfterOpening: false);
         await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
 
-        Assert.That(new[] { session.Offer(frame), session.Offer(frame), session.Offer(frame) }, Is.EqualTo(new[] { true, true, false }));
+        // The bound counts the frames behind the one the writer takes next.
+        Assert.That(new[] { session.Offer(frame), session.Offer(frame), session.Offer(frame), session.Offer(frame) }, Is.EqualTo(new[] { true, true, true, false }));
 
+        session.Cut(StreamEndReason.Slow);
+        await run.WaitAsync(cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task Offer_FrameLargerThanTheByteBoundThenAnother_BothQueuedBeforeTheWriterWakes(CancellationToken cancellationToken)
+    {
+        var session = Session(maxEvents: 100, maxBytes: 1024);
+        _body.Hold();
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+        var large = new EncodedEvent(1, "e", Encoding.UTF8.GetBytes($"data: {new string('l', 4096)}\nid: 1\n\n"));
+        var small = Event(2);
+
+        bool[] offered = [session.Offer(large), session.Offer(small)];
+        bool[] more = [.. Enumerable.Range(0, 60).Select(_ => session.Offer(small))];
+
+        Assert.That(offered, Is.EqualTo(new[] { true, true }), "a large frame waiting for the writer is not a slow client");
+        Assert.That(more, Does.Contain(false), "the frames behind it are still bounded by bytes");
+        Assert.That(more.TakeWhile(ok => ok).Count(), Is.EqualTo(1024 / small.Bytes.Length - 1), "up to the bound behind the large frame");
         session.Cut(StreamEndReason.Slow);
         await run.WaitAsync(cancellationToken);
     }

@@ -78,7 +78,7 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         }
 
         long queued = Interlocked.Add(ref _queuedBytes, frame.Bytes.Length);
-        bool room = queued == frame.Bytes.Length || queued <= _limits.MaxQueuedBytes;
+        bool room = queued == frame.Bytes.Length || queued <= _limits.MaxQueuedBytes || queued - OldestQueuedBytes() <= _limits.MaxQueuedBytes;
         if (room && _queue.Writer.TryWrite(frame))
         {
             return true;
@@ -87,6 +87,13 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         Interlocked.Add(ref _queuedBytes, -frame.Bytes.Length);
         return false;
     }
+
+    /// <summary>
+    /// The frame the writer takes next does not count against the byte bound: one frame larger than
+    /// the bound (a 1 MiB event) followed by another before the writer woke is not a slow client.
+    /// Only asked when the bound is already exceeded, so the usual offer never takes the queue's lock.
+    /// </summary>
+    private long OldestQueuedBytes() => _queue.Reader.TryPeek(out var oldest) ? oldest.Bytes.Length : 0;
 
     public void Cut(StreamEndReason reason)
     {

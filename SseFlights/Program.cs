@@ -60,7 +60,7 @@ internal static class Program
         var router = new Router(
             new EventStreamEndpoint(
                 hub, sessions, writePath, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), time, metrics, log),
-            new ApiEndpoints(hub, scenario, player, writePath, scenarioSha256),
+            new ApiEndpoints(hub, scenario, player, writePath, scenarioSha256, GcWatch.Process),
             new StaticFileEndpoint(files),
             new CorsPolicy(options.CorsOrigins),
             new MetricsEndpoint(registry),
@@ -178,6 +178,11 @@ internal static class Program
         else
         {
             Log.Information("Event streams use the listener's own writer ({Variable}=listener); a client that stops reading can hold a pool thread", WritePaths.Variable);
+        }
+
+        if (!ConnectionReadBuffer.IsSupported)
+        {
+            Log.Warning("This runtime's HttpListener lacks the internals to release a stream's read buffer; each open stream keeps 8 KiB more");
         }
     }
 

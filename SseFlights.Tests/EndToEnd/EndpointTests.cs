@@ -64,10 +64,29 @@ public class EndpointTests
         await using var server = await TestServer.StartAsync(Scenarios.Tutorial);
         var first = await server.GetJsonAsync("api/stats");
         var second = await server.GetJsonAsync("api/stats");
-        Assert.That(first.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "allocatedBytes", "gcCollections", "heapBytes", "threadPoolThreads", "clients", "writePath" }));
+        Assert.That(first.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "allocatedBytes", "gcCollections", "heapBytes", "threadPoolThreads", "clients", "writePath", "gen2Reasons" }));
         Assert.That(second.GetProperty("allocatedBytes").GetInt64(), Is.GreaterThanOrEqualTo(first.GetProperty("allocatedBytes").GetInt64()));
         Assert.That(first.GetProperty("gcCollections").GetArrayLength(), Is.EqualTo(3));
     }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task ApiStats_FullCollection_IsCountedUnderItsReason(CancellationToken cancellationToken)
+    {
+        await using var server = await TestServer.StartAsync(Scenarios.Tutorial);
+        long before = Induced(await server.GetJsonAsync("api/stats"));
+
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+
+        // The runtime hands its GC events to listeners on a thread of its own, a moment later.
+        long after = await Eventually.ValueAsync(
+            async () => Induced(await server.GetJsonAsync("api/stats")), n => n > before, TimeSpan.FromSeconds(10), "the induced gen-2 collection in gen2Reasons");
+        Assert.That(after, Is.GreaterThan(before));
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static long Induced(System.Text.Json.JsonElement stats) =>
+        stats.GetProperty("gen2Reasons").TryGetProperty("Induced", out var n) ? n.GetInt64() : 0;
 
     [TestCase("POST", "events", "GET, HEAD, OPTIONS")]
     [TestCase("DELETE", "healthz", "GET, HEAD, OPTIONS")]

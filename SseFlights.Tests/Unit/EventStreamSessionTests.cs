@@ -40,6 +40,28 @@ public class EventStreamSessionTests
 
     [Test]
     [CancelAfter(5_000)]
+    public async Task Offer_OneMebibyteFrame_GoesOutWholeInWritesBelowTheLargeObjectThreshold(CancellationToken cancellationToken)
+    {
+        var session = Session(maxBytes: 2 * 1024 * 1024);
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+        string data = new('m', 1024 * 1024);
+        var large = new EncodedEvent(9, "e", Encoding.UTF8.GetBytes($"data: {data}\nid: 9\n\n"));
+
+        Assert.That(session.Offer(large), Is.True);
+        Assert.That(session.Offer(Event(10)), Is.True);
+        int writes = 1 + (large.Bytes.Length + ChunkWriter.MaxPayload - 1) / ChunkWriter.MaxPayload + 1;
+        await _body.WhenWritesStarted(writes).WaitAsync(cancellationToken);
+        session.Finish(StreamEndReason.Shutdown);
+        await run.WaitAsync(cancellationToken);
+
+        Assert.That(string.Concat(_body.Writes.Skip(1).SkipLast(1)), Is.EqualTo(Encoding.UTF8.GetString(large.Bytes)), "the frame, whole and in order");
+        Assert.That(_body.Writes[^1], Is.EqualTo("event: e\ndata: 10\nid: 10\n\n"), "the next frame after it, on its own");
+        Assert.That((_body.Writes.Count, _body.LargestBuffer, session.EventsSent), Is.EqualTo((writes, ChunkWriter.MaxBuffer, 2L)));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
     public async Task RunAsync_OpeningEndsWithTheClose_EndsCleanlyAfterIt(CancellationToken cancellationToken)
     {
         var session = Session();
@@ -106,8 +128,30 @@ public class EventStreamSessionTests
         var run = session.RunAsync(Retry, [], endsAfterOpening: false);
         await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
 
-        Assert.That(new[] { session.Offer(frame), session.Offer(frame), session.Offer(frame) }, Is.EqualTo(new[] { true, true, false }));
+        // The bound counts the frames behind the one the writer takes next.
+        Assert.That(new[] { session.Offer(frame), session.Offer(frame), session.Offer(frame), session.Offer(frame) }, Is.EqualTo(new[] { true, true, true, false }));
 
+        session.Cut(StreamEndReason.Slow);
+        await run.WaitAsync(cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
+    public async Task Offer_FrameLargerThanTheByteBoundThenAnother_BothQueuedBeforeTheWriterWakes(CancellationToken cancellationToken)
+    {
+        var session = Session(maxEvents: 100, maxBytes: 1024);
+        _body.Hold();
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+        var large = new EncodedEvent(1, "e", Encoding.UTF8.GetBytes($"data: {new string('l', 4096)}\nid: 1\n\n"));
+        var small = Event(2);
+
+        bool[] offered = [session.Offer(large), session.Offer(small)];
+        bool[] more = [.. Enumerable.Range(0, 60).Select(_ => session.Offer(small))];
+
+        Assert.That(offered, Is.EqualTo(new[] { true, true }), "a large frame waiting for the writer is not a slow client");
+        Assert.That(more, Does.Contain(false), "the frames behind it are still bounded by bytes");
+        Assert.That(more.TakeWhile(ok => ok).Count(), Is.EqualTo(1024 / small.Bytes.Length - 1), "up to the bound behind the large frame");
         session.Cut(StreamEndReason.Slow);
         await run.WaitAsync(cancellationToken);
     }

@@ -13,6 +13,9 @@ internal sealed class FakeResponseBody : ResponseBody
 
     public bool Ended { get; private set; }
 
+    /// <summary>The largest buffer any write was handed (rented buffers are powers of two).</summary>
+    public int LargestBuffer { get; private set; }
+
     public bool WasCut { get; private set; }
 
     private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
@@ -57,6 +60,7 @@ internal sealed class FakeResponseBody : ResponseBody
         lock (_gate)
         {
             Writes.Add(Encoding.UTF8.GetString(buffer, HeaderRoom, length));
+            LargestBuffer = Math.Max(LargestBuffer, buffer.Length);
             held = _held?.Task ?? Task.CompletedTask;
             foreach (var waiter in _waiters.Where(w => Writes.Count >= w.Count).ToList())
             {

@@ -1,11 +1,12 @@
 using System.Net;
 using SseFlights.Broadcast;
+using SseFlights.Metrics;
 using SseFlights.Scenario;
 
 namespace SseFlights.Http;
 
 /// <summary>The JSON endpoints: the board for non-SSE clients, the scenario for the page, health for tests and benchmarks.</summary>
-internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, ScenarioPlayer player, WritePath writePath, string? scenarioSha256)
+internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, ScenarioPlayer player, WritePath writePath, string? scenarioSha256, GcWatch gc)
 {
     private readonly byte[] _scenarioInfo = ApiJson.Serialize(new ScenarioInfo(
         scenario.Name, scenario.CustomEvents, scenario.Repeat, scenario.Cycle, scenario.Flights.Count, scenario.Timeline.Count)
@@ -28,7 +29,10 @@ internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, Sc
             GC.GetTotalMemory(forceFullCollection: false),
             ThreadPool.ThreadCount,
             hub.ClientCount,
-            writePath == WritePath.Direct ? "direct" : "listener");
+            writePath == WritePath.Direct ? "direct" : "listener")
+        {
+            Gen2Reasons = gc.Gen2ByReason,
+        };
         return Responses.JsonAsync(context.Response, ApiJson.Serialize(stats), headOnly);
     }
 

@@ -34,7 +34,12 @@ internal sealed record ScenarioInfo(string Name, IReadOnlyList<string> CustomEve
 }
 
 /// <summary>GET /api/stats: the process's own counters, for benchmarks (bytes allocated per delivery).</summary>
-internal sealed record ProcessStats(long AllocatedBytes, IReadOnlyList<int> GcCollections, long HeapBytes, int ThreadPoolThreads, int Clients, string WritePath);
+internal sealed record ProcessStats(long AllocatedBytes, IReadOnlyList<int> GcCollections, long HeapBytes, int ThreadPoolThreads, int Clients, string WritePath)
+{
+    /// <summary>Full (gen-2) collections by the runtime's reason, such as AllocLarge for large buffers; absent where the runtime's GC events are off.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, long>? Gen2Reasons { get; init; }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(FlightsResponse))]

@@ -100,6 +100,9 @@ internal sealed class EventStreamEndpoint(
         }
 
         StreamHeaders(response);
+
+        // The request is read and a stream's body never is: its 8 KiB read buffer can go.
+        ConnectionReadBuffer.Release(context);
         if (rule?.ContentType is { } contentType)
         {
             response.ContentType = contentType;

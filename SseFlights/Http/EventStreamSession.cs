@@ -32,9 +32,9 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
     private readonly long _heartbeatTicks;
     private readonly long _stallTicks;
 
+    private readonly ChunkWriter _writer;
+
     private long _queuedBytes;
-    private long _lastWrite;
-    private long _writeStarted;
     private int _state = Open;
     private int _released;
 
@@ -53,7 +53,7 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         _log = log;
         _heartbeatTicks = (long)(limits.Heartbeat.TotalSeconds * time.TimestampFrequency);
         _stallTicks = (long)(limits.WriteStall.TotalSeconds * time.TimestampFrequency);
-        _lastWrite = time.GetTimestamp();
+        _writer = new ChunkWriter(body, time);
 
         // One reader, many writers (the hub, the ticker). Continuations run on the pool, never inline
         // in the publisher's loop; a full queue makes TryWrite fail instead of waiting.
@@ -78,7 +78,7 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         }
 
         long queued = Interlocked.Add(ref _queuedBytes, frame.Bytes.Length);
-        bool room = queued == frame.Bytes.Length || queued <= _limits.MaxQueuedBytes;
+        bool room = queued == frame.Bytes.Length || queued <= _limits.MaxQueuedBytes || queued - OldestQueuedBytes() <= _limits.MaxQueuedBytes;
         if (room && _queue.Writer.TryWrite(frame))
         {
             return true;
@@ -87,6 +87,13 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         Interlocked.Add(ref _queuedBytes, -frame.Bytes.Length);
         return false;
     }
+
+    /// <summary>
+    /// The frame the writer takes next does not count against the byte bound: one frame larger than
+    /// the bound (a 1 MiB event) followed by another before the writer woke is not a slow client.
+    /// Only asked when the bound is already exceeded, so the usual offer never takes the queue's lock.
+    /// </summary>
+    private long OldestQueuedBytes() => _queue.Reader.TryPeek(out var oldest) ? oldest.Bytes.Length : 0;
 
     public void Cut(StreamEndReason reason)
     {
@@ -118,13 +125,13 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
 
     public void OnTick(long now)
     {
-        long started = Volatile.Read(ref _writeStarted);
+        long started = _writer.WriteStarted;
         if (started != 0 && now - started > _stallTicks)
         {
             _log.Warning("Client {ClientId} has not accepted a write for {Seconds}s; disconnecting it", ClientId, _limits.WriteStall.TotalSeconds);
             Cut(StreamEndReason.Stalled);
         }
-        else if (started == 0 && Volatile.Read(ref _queuedBytes) == 0 && now - Volatile.Read(ref _lastWrite) >= _heartbeatTicks)
+        else if (started == 0 && Volatile.Read(ref _queuedBytes) == 0 && now - _writer.LastWrite >= _heartbeatTicks)
         {
             Offer(_heartbeat);
         }
@@ -200,42 +207,18 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
             whole++;
         }
 
-        await WriteTogetherAsync(retryFrame, whole == opening.Count ? opening : opening.Take(whole).ToList()).ConfigureAwait(false);
+        // Headers leave with the first body write, so this also tells the client it is connected.
+        // Snapshots and resends were due long ago (or never): they count, but not as latency.
+        long opened = await _writer.WriteAllAsync(retryFrame, opening, 0, whole).ConfigureAwait(false);
+        EventsSent += whole;
+        _metrics.Written(whole, retryFrame.Length + opening.Take(whole).Sum(f => f.Bytes.Length), oldestDue: 0, opened);
         for (int i = whole; i < opening.Count; i++)
         {
             EventsSent++;
             long done = opening[i].Split is { } split
-                ? await WriteSplitAsync(opening[i].Bytes, split).ConfigureAwait(false)
-                : await WriteCopyAsync(opening[i].Bytes).ConfigureAwait(false);
+                ? await _writer.WriteSplitAsync(opening[i].Bytes, split, _cutSource.Token).ConfigureAwait(false)
+                : await _writer.WriteAllAsync(opening[i].Bytes, []).ConfigureAwait(false);
             _metrics.Written(1, opening[i].Bytes.Length, oldestDue: 0, done);
-        }
-    }
-
-    private async Task WriteTogetherAsync(byte[] retryFrame, IReadOnlyList<EncodedEvent> opening)
-    {
-        int length = retryFrame.Length + opening.Sum(f => f.Bytes.Length);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ResponseBody.HeaderRoom + length + ResponseBody.TrailerRoom);
-        try
-        {
-            int at = ResponseBody.HeaderRoom;
-            retryFrame.CopyTo(buffer, at);
-            at += retryFrame.Length;
-            foreach (var frame in opening)
-            {
-                frame.Bytes.CopyTo(buffer, at);
-                at += frame.Bytes.Length;
-                EventsSent++;
-            }
-
-            // Headers leave with the first body write, so this also tells the client it is connected.
-            long done = await WriteAsync(buffer, length).ConfigureAwait(false);
-
-            // Snapshots and resends were due long ago (or never): they count, but not as latency.
-            _metrics.Written(opening.Count, length, oldestDue: 0, done);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -250,13 +233,22 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         if (first.Split is { } split && reader.TryRead(out var whole))
         {
             int events = CountSent(whole);
-            long done = await WriteSplitAsync(whole.Bytes, split).ConfigureAwait(false);
+            long done = await _writer.WriteSplitAsync(whole.Bytes, split, _cutSource.Token).ConfigureAwait(false);
             _metrics.Written(events, whole.Bytes.Length, whole.Due, done);
             return whole.EndsStream;
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ResponseBody.HeaderRoom + Math.Max(CoalesceLimit, first.Bytes.Length) + ResponseBody.TrailerRoom);
-        int room = buffer.Length - ResponseBody.HeaderRoom - ResponseBody.TrailerRoom;
+        if (first.Bytes.Length > CoalesceLimit && reader.TryRead(out var large))
+        {
+            // Too big to gather with others: it goes out on its own, in as many writes as it takes.
+            int events = CountSent(large);
+            long done = await _writer.WriteAllAsync(large.Bytes, []).ConfigureAwait(false);
+            _metrics.Written(events, large.Bytes.Length, large.Due, done);
+            return large.EndsStream;
+        }
+
+        byte[] buffer = ChunkWriter.Rent(CoalesceLimit);
+        int room = ChunkWriter.Room(buffer);
         try
         {
             int length = 0, events = 0;
@@ -274,7 +266,7 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
                 }
             }
 
-            long done = await WriteAsync(buffer, length).ConfigureAwait(false);
+            long done = await _writer.WriteAsync(buffer, length).ConfigureAwait(false);
             _metrics.Written(events, length, oldestDue, done);
             return ends;
         }
@@ -295,61 +287,6 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
 
         EventsSent++;
         return 1;
-    }
-
-    /// <summary>
-    /// Writes <paramref name="bytes"/> in pieces of <see cref="FrameSplit.Bytes"/>, one write (one
-    /// chunk) each, pausing between them on this stream's own clock: only this client waits.
-    /// </summary>
-    private async Task<long> WriteSplitAsync(byte[] bytes, FrameSplit split)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ResponseBody.HeaderRoom + Math.Min(split.Bytes, bytes.Length) + ResponseBody.TrailerRoom);
-        try
-        {
-            long done = 0;
-            for (int at = 0; at < bytes.Length; at += split.Bytes)
-            {
-                if (at > 0 && split.DelayMs > 0)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(split.DelayMs), _time, _cutSource.Token).ConfigureAwait(false);
-                }
-
-                int piece = Math.Min(split.Bytes, bytes.Length - at);
-                bytes.AsSpan(at, piece).CopyTo(buffer.AsSpan(ResponseBody.HeaderRoom));
-                done = await WriteAsync(buffer, piece).ConfigureAwait(false);
-            }
-
-            return done;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private async Task<long> WriteCopyAsync(byte[] bytes)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ResponseBody.HeaderRoom + bytes.Length + ResponseBody.TrailerRoom);
-        try
-        {
-            bytes.CopyTo(buffer, ResponseBody.HeaderRoom);
-            return await WriteAsync(buffer, bytes.Length).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>Writes one chunk; returns the timestamp at which the write completed.</summary>
-    private async Task<long> WriteAsync(byte[] buffer, int length)
-    {
-        Volatile.Write(ref _writeStarted, _time.GetTimestamp());
-        await _body.WriteChunkAsync(buffer, length).ConfigureAwait(false);
-        Volatile.Write(ref _writeStarted, 0);
-        long done = _time.GetTimestamp();
-        Volatile.Write(ref _lastWrite, done);
-        return done;
     }
 
     /// <summary>Ends the response exactly once: cleanly (the chunked body's last chunk) or by closing the connection.</summary>

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Reflection;
+using SseFlights.Http;
+using SseFlights.Tests.Support;
+
+namespace SseFlights.Tests.Packaging;
+
+/// <summary>
+/// Letting go of a connection's 8 KiB read buffer once its request is read: it is really gone, the
+/// listener reads a later request on the same connection all the same, and a runtime without the
+/// fields is left alone.
+/// </summary>
+public class ConnectionReadBufferTests
+{
+    private static readonly Type? ConnectionType = Type.GetType("System.Net.HttpConnection, System.Net.HttpListener");
+
+    [Test]
+    public void FindFields_OnTheListenersConnection_FindsBoth()
+    {
+        var fields = ConnectionReadBuffer.FindFields(ConnectionType);
+        Assert.That((fields?.Connection.Name, fields?.Buffer.Name), Is.EqualTo(("_connection", "_buffer")));
+        Assert.That(ConnectionReadBuffer.IsSupported, Is.True, "HttpListener's internals changed: every open stream keeps an 8 KiB read buffer again. Update ConnectionReadBuffer.");
+    }
+
+    [Test]
+    public void FindFields_WithoutTheType_IsNull() => Assert.That(ConnectionReadBuffer.FindFields(null), Is.Null);
+
+    [Test]
+    public void FindFields_OnATypeWithoutTheField_IsNull() => Assert.That(ConnectionReadBuffer.FindFields(typeof(MemoryStream)), Is.Null);
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task Release_ThenAnotherRequestOnTheSameConnection_IsReadAndAnsweredAsUsual(CancellationToken cancellationToken)
+    {
+        using var listener = StartListener(out int port);
+        using var client = await RawConnection.OpenAsync(port);
+        var buffer = ConnectionType!.GetField("_buffer", BindingFlags.Instance | BindingFlags.NonPublic)!;
+        var connection = typeof(HttpListenerContext).GetField("_connection", BindingFlags.Instance | BindingFlags.NonPublic)!;
+        var seen = new List<int?>();
+        for (int request = 1; request <= 2; request++)
+        {
+            await client.SendAsync($"GET /r{request} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+            var context = await listener.GetContextAsync().WaitAsync(cancellationToken);
+            ConnectionReadBuffer.Release(context);
+            seen.Add(((byte[]?)buffer.GetValue(connection.GetValue(context)))?.Length);
+
+            byte[] body = System.Text.Encoding.ASCII.GetBytes($"answer {context.Request.RawUrl}");
+            context.Response.ContentLength64 = body.Length;
+            await context.Response.OutputStream.WriteAsync(body, cancellationToken);
+            context.Response.Close();
+            await client.ReadUntilAsync($"answer /r{request}");
+        }
+
+        Assert.That(seen, Is.EqualTo(new int?[] { null, null }), "released after each request");
+        Assert.That(client.Text, Does.EndWith("answer /r2").And.Contains("answer /r1"), "the kept-alive connection's second request was read into a new buffer");
+    }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task DirectBody_AfterItsFirstWrite_NoLongerHoldsTheReadBufferThroughTheSocket(CancellationToken cancellationToken)
+    {
+        using var listener = StartListener(out int port);
+        using var client = await RawConnection.OpenAsync(port);
+        await client.SendAsync($"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+        var context = await listener.GetContextAsync().WaitAsync(cancellationToken);
+        var connection = typeof(HttpListenerContext).GetField("_connection", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(context)!;
+        byte[] readBuffer = (byte[])ConnectionType!.GetField("_buffer", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(connection)!;
+        var socket = (System.Net.Sockets.Socket)ConnectionType.GetField("_socket", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(connection)!;
+        Assert.That(SocketReceiveBuffer(socket), Is.SameAs(readBuffer), "before: the socket's cached receive arguments point at the read buffer");
+
+        var body = ResponseBody.Open(context.Response, WritePath.Direct);
+        byte[] chunk = new byte[ResponseBody.HeaderRoom + 5 + ResponseBody.TrailerRoom];
+        "hello"u8.CopyTo(chunk.AsSpan(ResponseBody.HeaderRoom));
+        await body.WriteChunkAsync(chunk, 5);
+        ConnectionReadBuffer.Release(context);
+
+        await Eventually.TrueAsync(() => SocketReceiveBuffer(socket) is null, TimeSpan.FromSeconds(5), "the socket to let go of the read buffer");
+        Assert.That(ConnectionType.GetField("_buffer", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(connection), Is.Null);
+        await client.ReadUntilAsync("hello");
+        body.Cut();
+    }
+
+    /// <summary>The array behind the socket's cached single-buffer receive arguments, or null when they hold none.</summary>
+    private static byte[]? SocketReceiveBuffer(System.Net.Sockets.Socket socket)
+    {
+        var args = (System.Net.Sockets.SocketAsyncEventArgs?)typeof(System.Net.Sockets.Socket)
+            .GetField("_singleBufferReceiveEventArgs", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(socket);
+        return args is not null && System.Runtime.InteropServices.MemoryMarshal.TryGetArray<byte>(args.MemoryBuffer, out var segment) && segment.Count > 0 ? segment.Array : null;
+    }
+
+    /// <summary>A bare listener on a free loopback port (retrying on a clash, since the port is only reserved).</summary>
+    private static HttpListener StartListener(out int port)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            port = FreePort.Reserve();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+                return listener;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                listener.Close();
+            }
+        }
+    }
+}

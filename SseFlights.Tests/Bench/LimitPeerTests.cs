@@ -30,9 +30,8 @@ public class LimitPeerTests
     private static readonly string BenchProject = Path.Combine(Scenarios.RepoRoot, "bench", "SseFlights.Bench", "SseFlights.Bench.csproj");
     private static readonly string BenchDll = Path.Combine(Scenarios.RepoRoot, "bench", "SseFlights.Bench", "bin", "Release", "net10.0", "sseflights-bench.dll");
 
-    [Test]
-    [CancelAfter(240_000)]
-    public async Task LimitPeer_SameScenarioAsSseflights_SendsTheSameSnapshotAndResendBytes(CancellationToken ct)
+    /// <summary>Builds the peer and the bench, and writes the test scenario and its frame list to a temp folder.</summary>
+    private static async Task<(string Folder, string Peer)> PreparePeerAsync(CancellationToken ct)
     {
         string folder = Directory.CreateTempSubdirectory("sseflights-limit-").FullName;
         string scenario = Path.Combine(folder, "scenario.json");
@@ -41,6 +40,14 @@ public class LimitPeerTests
         await BuildBenchAsync();
         var (framed, framesOutput) = await RunAsync("dotnet", [BenchDll, "frames", "--scenario", scenario], TimeSpan.FromMinutes(1));
         Assert.That(framed, Is.EqualTo(0), framesOutput);
+        return (folder, peer);
+    }
+
+    [Test]
+    [CancelAfter(240_000)]
+    public async Task LimitPeer_SameScenarioAsSseflights_SendsTheSameSnapshotAndResendBytes(CancellationToken ct)
+    {
+        var (folder, peer) = await PreparePeerAsync(ct);
 
         await using var sseflights = await ServerProcess.StartAsync(Scenario, "--history", "100");
         int port = FreePort.Reserve();
@@ -103,13 +110,7 @@ public class LimitPeerTests
     [CancelAfter(240_000)]
     public async Task LimitPeer_StartedWithRetry_OpensEveryStreamWithThatRetry(CancellationToken ct)
     {
-        string folder = Directory.CreateTempSubdirectory("sseflights-limit-").FullName;
-        string scenario = Path.Combine(folder, "scenario.json");
-        await File.WriteAllTextAsync(scenario, Scenario, ct);
-        string peer = await BuildPeerAsync(folder);
-        await BuildBenchAsync();
-        var (framed, framesOutput) = await RunAsync("dotnet", [BenchDll, "frames", "--scenario", scenario], TimeSpan.FromMinutes(1));
-        Assert.That(framed, Is.EqualTo(0), framesOutput);
+        var (folder, peer) = await PreparePeerAsync(ct);
 
         int port = FreePort.Reserve();
         using Process limit = StartPeer(peer, "--port", port.ToString(), "--frames", Path.Combine(folder, "scenario.frames"), "--retry", "250");
@@ -157,9 +158,20 @@ public class LimitPeerTests
         Assert.That(built, Is.EqualTo(0), output);
     }
 
+    /// <summary>Waits until the server's /healthz reports <paramref name="id"/>; a server not listening yet (just started) reads as -1.</summary>
     private static async Task LastEventIdAsync(HttpClient http, long id, CancellationToken ct) =>
         await Eventually.ValueAsync(
-            async () => (await http.GetFromJsonAsync<JsonElement>("healthz", ct)).GetProperty("lastEventId").GetInt64(),
+            async () =>
+            {
+                try
+                {
+                    return (await http.GetFromJsonAsync<JsonElement>("healthz", ct)).GetProperty("lastEventId").GetInt64();
+                }
+                catch (HttpRequestException)
+                {
+                    return -1;
+                }
+            },
             last => last >= id, TimeSpan.FromSeconds(20), $"lastEventId {id}");
 
     /// <summary>Opens a stream (resuming after <paramref name="lastEventId"/> if given) and reads until

@@ -128,12 +128,6 @@ internal sealed class DirectChunkedBody : ResponseBody
                 // Bound what the kernel holds for a peer that stops reading (autotuning would let it
                 // reach 4 MiB), so a stalled client is noticed in seconds, not megabytes later.
                 network.Socket.SendBufferSize = KernelSendBuffer;
-
-                // The socket's cached receive arguments still point at the listener's 8 KiB read
-                // buffer (see ConnectionReadBuffer); a zero-byte receive takes them over and lets it
-                // go. It waits for data that never comes and ends with the connection.
-                _ = network.Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).AsTask()
-                    .ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
 
             return;

@@ -121,8 +121,12 @@ internal sealed class ChunkWriter(ResponseBody body, TimeProvider time)
         }
     }
 
-    /// <summary>Writes one chunk of a buffer from <see cref="Rent"/>; returns the timestamp at which the write completed.</summary>
-    public async Task<long> WriteAsync(byte[] buffer, int length)
+    /// <summary>
+    /// Writes one chunk of a buffer from <see cref="Rent"/>; returns the timestamp at which the write
+    /// completed. A ValueTask: this is once per delivery, and a send to a socket with room completes
+    /// synchronously, so nothing is allocated (a Task&lt;long&gt; of a timestamp is never a cached one).
+    /// </summary>
+    public async ValueTask<long> WriteAsync(byte[] buffer, int length)
     {
         Volatile.Write(ref _writeStarted, time.GetTimestamp());
         await body.WriteChunkAsync(buffer, length).ConfigureAwait(false);

@@ -20,7 +20,7 @@ internal sealed class FakeSubscriber(long clientId, int room = int.MaxValue) : I
 
     public string Text => string.Concat(Frames.Select(f => Encoding.UTF8.GetString(f.Bytes)));
 
-    public bool Offer(EncodedEvent frame)
+    public bool Offer(EncodedEvent frame, FanoutBatch? batch = null)
     {
         if (Frames.Count >= Room)
         {

@@ -22,7 +22,7 @@ public class ScenarioPlayerTests
 
         public long ClientId => 1;
 
-        public bool Offer(EncodedEvent frame)
+        public bool Offer(EncodedEvent frame, FanoutBatch? batch = null)
         {
             lock (_frames)
             {

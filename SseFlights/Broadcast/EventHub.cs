@@ -114,13 +114,13 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     public EncodedEvent Publish(TimelineEntry entry, long due = 0)
     {
         EncodedEvent frame;
-        List<IEventSubscriber>? behind;
+        FanoutBatch batch;
         lock (_gate)
         {
-            frame = PublishLocked(entry, due, out behind);
+            frame = PublishLocked(entry, due, out batch);
         }
 
-        CutBehind(behind, frame.Id);
+        batch.Finish(_log, frame.Id);
         return frame;
     }
 
@@ -132,7 +132,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     public EncodedEvent? PublishIf(TimelineEntry entry, Func<IReadOnlyCollection<string>, bool> canApply)
     {
         EncodedEvent frame;
-        List<IEventSubscriber>? behind;
+        FanoutBatch batch;
         lock (_gate)
         {
             if (_closed || !canApply(_board.Rows.Select(f => f.Code).ToList()))
@@ -140,16 +140,16 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
                 return null;
             }
 
-            frame = PublishLocked(entry, 0, out behind);
+            frame = PublishLocked(entry, 0, out batch);
         }
 
-        // Cutting a stream can touch its socket: never under the lock.
-        CutBehind(behind, frame.Id);
+        // Waking a writer or cutting a stream touches its socket: never under the lock.
+        batch.Finish(_log, frame.Id);
         return frame;
     }
 
-    /// <summary>Apply, number, remember, offer; call under the lock. The clients with no room come back in <paramref name="behind"/>.</summary>
-    private EncodedEvent PublishLocked(TimelineEntry entry, long due, out List<IEventSubscriber>? behind)
+    /// <summary>Apply, number, remember, offer; call under the lock, and finish <paramref name="batch"/> after it.</summary>
+    private EncodedEvent PublishLocked(TimelineEntry entry, long due, out FanoutBatch batch)
     {
         if (entry.Change is { } change)
         {
@@ -167,7 +167,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
             _closeFrame = frame;
         }
 
-        behind = Fanout(frame);
+        batch = Fanout(frame);
         return frame;
     }
 
@@ -178,21 +178,19 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     public EncodedEvent PublishLive(TimelineEntry entry, long due = 0)
     {
         var frame = LiveFrames.Encode(entry, scenario.Wire.LineEnding) with { Due = due };
-        List<IEventSubscriber>? behind = null;
+        FanoutBatch batch;
         long lastId;
         lock (_gate)
         {
             lastId = _lastId;
+            batch = new FanoutBatch(_clients.Count);
             foreach (var client in _clients)
             {
-                if (!client.Offer(frame))
-                {
-                    (behind ??= []).Add(client);
-                }
+                batch.Offer(client, frame);
             }
         }
 
-        CutBehind(behind, lastId);
+        batch.Finish(_log, lastId);
         return frame;
     }
 
@@ -200,15 +198,15 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     public EncodedEvent StartCycle(long due = 0)
     {
         EncodedEvent frame;
-        List<IEventSubscriber>? behind;
+        FanoutBatch batch;
         lock (_gate)
         {
             _board.Reset(scenario.Flights);
             frame = EncodeSnapshot(_lastId + 1) with { Due = due };
-            behind = Fanout(frame);
+            batch = Fanout(frame);
         }
 
-        CutBehind(behind, frame.Id);
+        batch.Finish(_log, frame.Id);
         return frame;
     }
 
@@ -369,13 +367,13 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     private EncodedEvent EncodeSnapshot(long id) =>
         new(id, EventNames.Snapshot, SseFormatter.FormatEvent(EventNames.Snapshot, BoardJson.Snapshot(_board.Rows), id, scenario.Wire.LineEnding));
 
-    /// <summary>Numbers, remembers and offers <paramref name="frame"/>; returns the clients that had no room.</summary>
-    private List<IEventSubscriber>? Fanout(EncodedEvent frame)
+    /// <summary>Numbers, remembers and offers <paramref name="frame"/>; the batch wakes the writers and cuts the clients with no room once the lock is let go.</summary>
+    private FanoutBatch Fanout(EncodedEvent frame)
     {
         _lastId = frame.Id;
         _snapshot = null;
         _history.Add(frame);
-        List<IEventSubscriber>? behind = null;
+        var batch = new FanoutBatch(_clients.Count);
         foreach (var client in _clients)
         {
             if (_held.Count > 0 && IsHeldBack(client, frame))
@@ -383,13 +381,10 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
                 continue;
             }
 
-            if (!client.Offer(frame))
-            {
-                (behind ??= []).Add(client);
-            }
+            batch.Offer(client, frame);
         }
 
-        return behind;
+        return batch;
     }
 
     /// <summary>
@@ -414,15 +409,5 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         }
 
         return true;
-    }
-
-    /// <summary>A client too far behind is cut, never waited for: it resumes with Last-Event-ID and loses nothing.</summary>
-    private void CutBehind(List<IEventSubscriber>? behind, long eventId)
-    {
-        foreach (var client in behind ?? [])
-        {
-            _log.Warning("Client {ClientId} is too far behind at event {EventId}; disconnecting it", client.ClientId, eventId);
-            client.Cut(StreamEndReason.Slow);
-        }
     }
 }

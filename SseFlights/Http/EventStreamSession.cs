@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Threading.Channels;
 using Serilog;
 using SseFlights.Broadcast;
 using SseFlights.Metrics;
@@ -11,7 +10,8 @@ namespace SseFlights.Http;
 /// <summary>
 /// One open /events response and its single writer: a bounded queue (by events and by bytes)
 /// that the hub and the ticker offer frames to, and one loop that drains whatever is queued into
-/// one buffer and writes it in one call. Nobody else writes to the response.
+/// one buffer and writes it in one call. Nobody else writes to the response. The loop waits without
+/// a thread; a fan-out wakes it on one of its few shared work items (see <see cref="FanoutBatch"/>).
 /// </summary>
 internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
 {
@@ -25,7 +25,7 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ServerMetrics _metrics;
     private readonly ILogger _log;
-    private readonly Channel<EncodedEvent> _queue;
+    private readonly FrameQueue _queue;
 
     // Cancelled by a cut, so a split frame's pause between pieces ends at once.
     private readonly CancellationTokenSource _cutSource = new();
@@ -55,13 +55,8 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         _stallTicks = (long)(limits.WriteStall.TotalSeconds * time.TimestampFrequency);
         _writer = new ChunkWriter(body, time);
 
-        // One reader, many writers (the hub, the ticker). Continuations run on the pool, never inline
-        // in the publisher's loop; a full queue makes TryWrite fail instead of waiting.
-        _queue = Channel.CreateBounded<EncodedEvent>(new BoundedChannelOptions(limits.MaxQueuedEvents)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        // One reader, many writers (the hub, the ticker); a full queue makes TryWrite fail instead of waiting.
+        _queue = new FrameQueue(limits.MaxQueuedEvents);
     }
 
     public long ClientId { get; }
@@ -70,7 +65,7 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
 
     public StreamEndReason EndReason => _endReason;
 
-    public bool Offer(EncodedEvent frame)
+    public bool Offer(EncodedEvent frame, FanoutBatch? batch = null)
     {
         if (Volatile.Read(ref _state) != Open)
         {
@@ -79,8 +74,17 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
 
         long queued = Interlocked.Add(ref _queuedBytes, frame.Bytes.Length);
         bool room = queued == frame.Bytes.Length || queued <= _limits.MaxQueuedBytes || queued - OldestQueuedBytes() <= _limits.MaxQueuedBytes;
-        if (room && _queue.Writer.TryWrite(frame))
+        if (room && _queue.TryWrite(frame, out bool wake))
         {
+            if (wake && batch is not null)
+            {
+                batch.Wake(_queue);
+            }
+            else if (wake)
+            {
+                _queue.WakeOnPool();
+            }
+
             return true;
         }
 
@@ -93,7 +97,7 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
     /// the bound (a 1 MiB event) followed by another before the writer woke is not a slow client.
     /// Only asked when the bound is already exceeded, so the usual offer never takes the queue's lock.
     /// </summary>
-    private long OldestQueuedBytes() => _queue.Reader.TryPeek(out var oldest) ? oldest.Bytes.Length : 0;
+    private long OldestQueuedBytes() => _queue.TryPeek(out var oldest) ? oldest.Bytes.Length : 0;
 
     public void Cut(StreamEndReason reason)
     {
@@ -103,7 +107,7 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         }
 
         _endReason = reason;
-        _queue.Writer.TryComplete();
+        CompleteQueue();
 
         // Also ends a write stuck on a peer that stopped reading; the writer loop then finds it released.
         if (Interlocked.Exchange(ref _released, 1) == 0)
@@ -119,7 +123,7 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         if (Interlocked.CompareExchange(ref _state, Finishing, Open) == Open)
         {
             _endReason = reason;
-            _queue.Writer.TryComplete();
+            CompleteQueue();
         }
     }
 
@@ -163,10 +167,9 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
                 return;
             }
 
-            var reader = _queue.Reader;
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (await _queue.WaitToReadAsync().ConfigureAwait(false))
             {
-                if (await WriteQueuedAsync(reader).ConfigureAwait(false))
+                if (await WriteQueuedAsync(_queue).ConfigureAwait(false))
                 {
                     _endReason = StreamEndReason.Closed;
                     break;
@@ -223,7 +226,7 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
     }
 
     /// <summary>Drains the queue into one write; true if the close event was among the frames.</summary>
-    private async Task<bool> WriteQueuedAsync(ChannelReader<EncodedEvent> reader)
+    private async Task<bool> WriteQueuedAsync(FrameQueue reader)
     {
         if (!reader.TryPeek(out var first))
         {
@@ -273,6 +276,15 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>No more frames: the writer, if it waits, wakes on the pool to write what is queued (or find the cut) and end.</summary>
+    private void CompleteQueue()
+    {
+        if (_queue.Complete())
+        {
+            _queue.WakeOnPool();
         }
     }
 

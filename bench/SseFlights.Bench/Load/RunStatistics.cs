@@ -36,7 +36,12 @@ internal static class RunStatistics
     public static GcCounts? Collections(ServerCounters? idle, ServerCounters? windowStart, ServerCounters? windowEnd, ServerCounters? drained)
     {
         int[]? run = Delta(idle, drained);
-        return run is null ? null : new GcCounts(run, Delta(windowStart, windowEnd) ?? []);
+        return run is null ? null : new GcCounts(run, Delta(windowStart, windowEnd) ?? [], Reasons(idle, drained), Reasons(windowStart, windowEnd));
+
+        static Dictionary<string, long>? Reasons(ServerCounters? before, ServerCounters? after) =>
+            before?.Gen2Reasons is { } b && after?.Gen2Reasons is { } a
+                ? a.Select(p => (p.Key, Count: p.Value - b.GetValueOrDefault(p.Key))).Where(p => p.Count > 0).ToDictionary(p => p.Key, p => p.Count)
+                : null;
 
         static int[]? Delta(ServerCounters? before, ServerCounters? after) =>
             before?.GcCollections is { Count: 3 } b && after?.GcCollections is { Count: 3 } a ? [a[0] - b[0], a[1] - b[1], a[2] - b[2]] : null;

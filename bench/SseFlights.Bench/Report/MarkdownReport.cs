@@ -135,17 +135,25 @@ internal static class MarkdownReport
         md.AppendLine("## GC collections by generation, per run");
         md.AppendLine();
         md.AppendLine("From `GET /api/stats` (`GC.CollectionCount(0)`, `(1)`, `(2)`; a gen-2 collection counts in all three). "
-            + "\"Run\" is from before the first client connected until the drain (and a storm's catch-up) ended; \"window\" is the measurement window.");
+            + "\"Run\" is from before the first client connected until the drain (and a storm's catch-up) ended; \"window\" is the measurement window. "
+            + "The run's gen-2 collections by the runtime's reason come from sseflights' `gen2Reasons` (its GC start events): `AllocLarge` and `OutOfSpaceLarge` would be big buffers on the large-object heap, `AllocSmall` is ordinary promotion.");
         md.AppendLine();
-        md.AppendLine("| mode | N | server | rep | run gen 0/1/2 | window gen 0/1/2 |");
-        md.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        md.AppendLine("| mode | N | server | rep | run gen 0/1/2 | window gen 0/1/2 | run gen 2 by reason |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
         foreach (RunCollections r in runs)
         {
             string n = r.Clients.ToString("N0", CultureInfo.InvariantCulture) + (r.Stalled > 0 ? Inv($" + {r.Stalled} stalled") : "");
-            md.AppendLine(Inv($"| {r.Mode} | {n} | {r.Server} | {r.Rep} | {string.Join("/", r.Run)} | {(r.Window.Count == 3 ? string.Join("/", r.Window) : "–")} |"));
+            md.AppendLine(Inv($"| {r.Mode} | {n} | {r.Server} | {r.Rep} | {string.Join("/", r.Run)} | {(r.Window.Count == 3 ? string.Join("/", r.Window) : "–")} | {Reasons(r.Gen2Reasons)} |"));
         }
         md.AppendLine();
     }
+
+    private static string Reasons(IReadOnlyDictionary<string, long>? reasons) => reasons switch
+    {
+        null => "–",
+        { Count: 0 } => "none",
+        _ => string.Join(", ", reasons.OrderByDescending(p => p.Value).Select(p => Inv($"{p.Key} {p.Value}"))),
+    };
 
     /// <summary>One row per N and peer, one column per metric: SseFlights' median over the peer's.</summary>
     private static void RenderRatios(StringBuilder md, List<Ratio> ratios)

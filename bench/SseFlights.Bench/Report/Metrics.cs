@@ -28,6 +28,8 @@ internal static class Metrics
     public const string GcWindowGen0 = "gcWindowGen0";
     public const string GcWindowGen1 = "gcWindowGen1";
     public const string GcWindowGen2 = "gcWindowGen2";
+    public const string GcGen2Buffers = "gcGen2CausedByBuffers";
+    public const string GcWindowGen2Buffers = "gcWindowGen2CausedByBuffers";
     public const string SoakReconnects = "soakReconnects";
     public const string SoakReconnectsPerSecond = "soakReconnectsPerSecond";
     public const string SoakReconnectFailures = "soakReconnectFailures";
@@ -71,6 +73,8 @@ internal static class Metrics
         yield return (GcWindowGen0, window?[0]);
         yield return (GcWindowGen1, window?[1]);
         yield return (GcWindowGen2, window?[2]);
+        yield return (GcGen2Buffers, GcCounts.CausedByBuffers(r.ServerStats?.Gc?.Gen2ReasonsRun));
+        yield return (GcWindowGen2Buffers, GcCounts.CausedByBuffers(r.ServerStats?.Gc?.Gen2ReasonsWindow));
         yield return (SoakReconnects, r.Soak?.Reconnects);
         yield return (SoakReconnectsPerSecond, r.Soak?.ReconnectsPerSecond);
         yield return (SoakReconnectFailures, r.Soak?.ReconnectFailures);

@@ -35,7 +35,7 @@ internal sealed record Stat(double Median, double Min, double Max, int Count);
 internal sealed record Ratio(string Mode, int Clients, string Metric, double? OverNode, double? OverKestrel, double? OverBestPeer, string? BestPeer, double? OverLimit);
 
 /// <summary>One run's GC collections by generation (see <see cref="GcCounts"/>).</summary>
-internal sealed record RunCollections(string Mode, int Clients, int Stalled, string Server, int Rep, IReadOnlyList<int> Run, IReadOnlyList<int> Window);
+internal sealed record RunCollections(string Mode, int Clients, int Stalled, string Server, int Rep, IReadOnlyList<int> Run, IReadOnlyList<int> Window, IReadOnlyDictionary<string, long>? Gen2Reasons = null);
 
 /// <summary>One target of the issue, checked against SseFlights' medians (null pass: not measured).</summary>
 internal sealed record TargetCheck(string Target, string Measured, bool? Pass);

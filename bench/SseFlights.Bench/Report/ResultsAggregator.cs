@@ -44,7 +44,7 @@ internal static class ResultsAggregator
         List<RunCollections> collections = runs
             .Where(r => r.ServerStats?.Gc is not null)
             .OrderBy(r => ModeOrder(r.Mode)).ThenBy(r => r.Clients).ThenBy(r => ServerOrder(r.Server)).ThenBy(r => r.Rep)
-            .Select(r => new RunCollections(r.Mode, r.Clients, r.Stalled, r.Server, r.Rep, r.ServerStats!.Gc!.Run, r.ServerStats.Gc.Window))
+            .Select(r => new RunCollections(r.Mode, r.Clients, r.Stalled, r.Server, r.Rep, r.ServerStats!.Gc!.Run, r.ServerStats.Gc.Window, r.ServerStats.Gc.Gen2ReasonsRun))
             .ToList();
         return new ReportDocument(DateTime.UtcNow, machine, commit, cells, ratios,
             TargetChecks.Evaluate(cells), TargetChecks.EvaluateEarlier(cells), collections);

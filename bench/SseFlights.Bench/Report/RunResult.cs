@@ -76,8 +76,22 @@ internal sealed record ServerStats(
 /// <summary>The server's GC collections by generation, from /api/stats: <c>GC.CollectionCount(0)</c>,
 /// <c>(1)</c>, <c>(2)</c> differences, so a gen-2 collection counts in all three. <paramref name="Run"/>
 /// spans the run (before the first client connected until the drain and catch-up ended, so the
-/// connect burst's snapshots and the storm's resends are in it); <paramref name="Window"/> the window.</summary>
-internal sealed record GcCounts(IReadOnlyList<int> Run, IReadOnlyList<int> Window);
+/// connect burst's snapshots and the storm's resends are in it); <paramref name="Window"/> the window.
+/// <paramref name="Gen2ReasonsRun"/> and <paramref name="Gen2ReasonsWindow"/> split the gen-2 ones by the
+/// runtime's reason (sseflights only): <c>AllocLarge</c> and <c>OutOfSpaceLarge</c> are large-object-heap
+/// allocations (big buffers), <c>AllocSmall</c> ordinary promotion.</summary>
+internal sealed record GcCounts(
+    IReadOnlyList<int> Run,
+    IReadOnlyList<int> Window,
+    IReadOnlyDictionary<string, long>? Gen2ReasonsRun = null,
+    IReadOnlyDictionary<string, long>? Gen2ReasonsWindow = null)
+{
+    /// <summary>The runtime's reasons that mean large-object-heap allocations: what big resend or snapshot buffers would cause.</summary>
+    public static readonly string[] BufferReasons = ["AllocLarge", "OutOfSpaceLarge"];
+
+    public static long? CausedByBuffers(IReadOnlyDictionary<string, long>? reasons) =>
+        reasons is null ? null : BufferReasons.Sum(r => reasons.GetValueOrDefault(r));
+}
 
 /// <summary>The load generator's own cost during the window (percent of one core).</summary>
 internal sealed record BenchStats(double CpuSeconds, double CpuPercent, int Threads);

@@ -5,8 +5,9 @@ namespace SseFlights.Bench.Target;
 /// <summary>The fields of /healthz the bench uses: the scenario clock (startedAt, speed) and the server's own counts.</summary>
 internal sealed record Health(DateTime StartedAtUtc, double Speed, long LastEventId, int Clients, bool Closed);
 
-/// <summary>/api/stats: bytes allocated so far, and <c>GC.CollectionCount(0..2)</c> (a gen-n collection counts at every generation up to n).</summary>
-internal sealed record ServerCounters(long? AllocatedBytes, IReadOnlyList<int>? GcCollections);
+/// <summary>/api/stats: bytes allocated so far, <c>GC.CollectionCount(0..2)</c> (a gen-n collection counts at every
+/// generation up to n) and, from sseflights, its gen-2 collections so far by the runtime's reason (<c>gen2Reasons</c>).</summary>
+internal sealed record ServerCounters(long? AllocatedBytes, IReadOnlyList<int>? GcCollections, IReadOnlyDictionary<string, long>? Gen2Reasons = null);
 
 /// <summary>Reads /healthz, waiting for a starting server to answer.</summary>
 internal sealed class HealthProbe(Uri baseUri) : IDisposable
@@ -42,7 +43,10 @@ internal sealed class HealthProbe(Uri baseUri) : IDisposable
             int[]? collections = root.TryGetProperty("gcCollections", out JsonElement gc) && gc.ValueKind == JsonValueKind.Array
                 ? [.. gc.EnumerateArray().Select(g => g.GetInt32())]
                 : null;
-            return new ServerCounters(allocated, collections);
+            Dictionary<string, long>? reasons = root.TryGetProperty("gen2Reasons", out JsonElement why) && why.ValueKind == JsonValueKind.Object
+                ? why.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64())
+                : null;
+            return new ServerCounters(allocated, collections, reasons);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException or InvalidOperationException or FormatException)
         {

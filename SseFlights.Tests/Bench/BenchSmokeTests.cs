@@ -18,11 +18,13 @@ public class BenchSmokeTests
 
         string bench = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "net10.0", "sseflights-bench.dll");
         string server = Path.Combine(AppContext.BaseDirectory, "sseflights.dll");
-        var (code, output) = await RunAsync("dotnet", [bench, "--smoke", "--server", server], TimeSpan.FromMinutes(1));
+        string serverLog = Path.Combine(Directory.CreateTempSubdirectory("sseflights-bench-smoke-").FullName, "server.log");
+        var (code, output) = await RunAsync("dotnet", [bench, "--smoke", "--server", server, "--server-log", serverLog], TimeSpan.FromMinutes(1));
 
         string summary = output.Split('\n').LastOrDefault(l => l.StartsWith('{')) ?? "";
         TestContext.Out.WriteLine(summary);
-        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(code, Is.EqualTo(0), () => output + "\nserver log:\n" + (File.Exists(serverLog) ? File.ReadAllText(serverLog) : "(none)"));
+        Directory.Delete(Path.GetDirectoryName(serverLog)!, recursive: true);
         Assert.That(summary, Does.Contain("\"ok\":true").And.Contain("\"connected\":20").And.Contain("\"gaps\":0").And.Contain("\"failed\":0"));
     }
 

@@ -12,6 +12,9 @@ namespace SseFlights.Bench.Load;
 /// and stop everything it started.</summary>
 internal sealed class LoadRun(RunSettings settings, TextWriter progress)
 {
+    /// <summary>Starts of a server on a picked port before an early exit is an error (see <see cref="ExecuteAsync"/>).</summary>
+    private const int StartAttempts = 3;
+
     private readonly List<string> _errors = [];
 
     public async Task<RunResult> ExecuteAsync(CancellationToken ct)
@@ -20,21 +23,35 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
         ServerProcess? server = null;
         try
         {
-            Uri baseUri;
-            int? pid = settings.Pid;
-            if (settings.Launch is { } launch)
+            if (settings.Launch is not { } launch)
+            {
+                Uri target = settings.Target ?? throw new ArgumentException("either a server to start or a target URL is needed");
+                using var targetProbe = new HealthProbe(target);
+                Health targetHealth = await targetProbe.WaitAsync(TimeSpan.FromSeconds(settings.StartTimeoutSeconds), () => true, ct);
+                return await MeasureAsync(target, settings.Pid, targetHealth, targetProbe, startedAtUtc, ct);
+            }
+
+            for (int attempt = 1; ; attempt++)
             {
                 server = ServerProcess.Start(launch, settings.Port ?? PortPicker.Pick());
-                pid = server.Pid;
-                baseUri = new Uri($"http://127.0.0.1:{server.Port}/");
+                var baseUri = new Uri($"http://127.0.0.1:{server.Port}/");
+                using var probe = new HealthProbe(baseUri);
+                Health health;
+                try
+                {
+                    health = await probe.WaitAsync(TimeSpan.FromSeconds(settings.StartTimeoutSeconds), () => !server.HasExited, ct);
+                }
+                catch (InvalidOperationException) when (server.HasExited && settings.Port is null && attempt < StartAttempts)
+                {
+                    // The port was free when picked, but something may have taken it before the server bound it.
+                    Console.Error.WriteLine($"  the server exited (code {server.ExitCode}) before /healthz answered on port {server.Port}; starting it again on another port");
+                    await server.DisposeAsync();
+                    server = null;
+                    continue;
+                }
+
+                return await MeasureAsync(baseUri, server.Pid, health, probe, startedAtUtc, ct);
             }
-            else
-            {
-                baseUri = settings.Target ?? throw new ArgumentException("either a server to start or a target URL is needed");
-            }
-            using var probe = new HealthProbe(baseUri);
-            Health health = await probe.WaitAsync(TimeSpan.FromSeconds(settings.StartTimeoutSeconds), () => server is null || !server.HasExited, ct);
-            return await MeasureAsync(baseUri, pid, health, probe, startedAtUtc, ct);
         }
         finally
         {

@@ -28,6 +28,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public static ServerProcess Start(ServerLaunch launch, int port)
     {
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };

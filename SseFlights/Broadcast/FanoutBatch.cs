@@ -29,17 +29,14 @@ internal sealed class FanoutBatch(int streams)
         }
     }
 
-    /// <summary>Called by a subscriber's <see cref="IEventSubscriber.Offer"/>: its writer waits and is to be woken by <see cref="Finish"/>.</summary>
+    /// <summary>
+    /// Called by a subscriber's <see cref="IEventSubscriber.Offer"/>: its writer waits and is to be
+    /// woken by <see cref="Finish"/>. At most once per stream offered to, so the array rented for
+    /// <c>streams</c> (the hub's open streams, counted under the same lock) always has room.
+    /// </summary>
     public void Wake(FrameQueue queue)
     {
-        if (_wakes is null || _wakeCount == _wakes.Length)
-        {
-            var larger = ArrayPool<FrameQueue>.Shared.Rent(Math.Max(Math.Max(16, streams), _wakeCount * 2));
-            _wakes?.AsSpan(0, _wakeCount).CopyTo(larger);
-            ReturnWakes();
-            _wakes = larger;
-        }
-
+        _wakes ??= ArrayPool<FrameQueue>.Shared.Rent(streams);
         _wakes[_wakeCount++] = queue;
     }
 
@@ -61,15 +58,6 @@ internal sealed class FanoutBatch(int streams)
         {
             log.Warning("Client {ClientId} is too far behind at event {EventId}; disconnecting it", client.ClientId, eventId);
             client.Cut(StreamEndReason.Slow);
-        }
-    }
-
-    private void ReturnWakes()
-    {
-        if (_wakes is not null)
-        {
-            Array.Clear(_wakes, 0, _wakeCount);
-            ArrayPool<FrameQueue>.Shared.Return(_wakes);
         }
     }
 

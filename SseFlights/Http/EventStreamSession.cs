@@ -76,13 +76,9 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         bool room = queued == frame.Bytes.Length || queued <= _limits.MaxQueuedBytes || queued - OldestQueuedBytes() <= _limits.MaxQueuedBytes;
         if (room && _queue.TryWrite(frame, out bool wake))
         {
-            if (wake && batch is not null)
+            if (wake)
             {
-                batch.Wake(_queue);
-            }
-            else if (wake)
-            {
-                _queue.WakeOnPool();
+                WakeWriter(batch);
             }
 
             return true;
@@ -276,6 +272,19 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A fan-out's batch wakes the writer once the hub lets go of its lock; anyone else's offer wakes it on the pool.</summary>
+    private void WakeWriter(FanoutBatch? batch)
+    {
+        if (batch is null)
+        {
+            _queue.WakeOnPool();
+        }
+        else
+        {
+            batch.Wake(_queue);
         }
     }
 

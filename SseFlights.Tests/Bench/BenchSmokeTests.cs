@@ -18,13 +18,21 @@ public class BenchSmokeTests
 
         string bench = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "net10.0", "sseflights-bench.dll");
         string server = Path.Combine(AppContext.BaseDirectory, "sseflights.dll");
-        string serverLog = Path.Combine(Directory.CreateTempSubdirectory("sseflights-bench-smoke-").FullName, "server.log");
-        var (code, output) = await RunAsync("dotnet", [bench, "--smoke", "--server", server, "--server-log", serverLog], TimeSpan.FromMinutes(1));
+        string folder = Directory.CreateTempSubdirectory("sseflights-bench-smoke-").FullName;
+        string serverLog = Path.Combine(folder, "server.log");
+        (int code, string output) run;
+        try
+        {
+            run = await RunAsync("dotnet", [bench, "--smoke", "--server", server, "--server-log", serverLog], TimeSpan.FromMinutes(1));
+            Assert.That(run.code, Is.EqualTo(0), () => run.output + "\nserver log:\n" + (File.Exists(serverLog) ? File.ReadAllText(serverLog) : "(none)"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
 
-        string summary = output.Split('\n').LastOrDefault(l => l.StartsWith('{')) ?? "";
+        string summary = run.output.Split('\n').LastOrDefault(l => l.StartsWith('{')) ?? "";
         TestContext.Out.WriteLine(summary);
-        Assert.That(code, Is.EqualTo(0), () => output + "\nserver log:\n" + (File.Exists(serverLog) ? File.ReadAllText(serverLog) : "(none)"));
-        Directory.Delete(Path.GetDirectoryName(serverLog)!, recursive: true);
         Assert.That(summary, Does.Contain("\"ok\":true").And.Contain("\"connected\":20").And.Contain("\"gaps\":0").And.Contain("\"failed\":0"));
     }
 

@@ -62,28 +62,20 @@ internal static class TargetChecks
         }
 
         double all = cell.Metrics.TryGetValue(allMetric, out Stat? gen2) ? gen2.Max : double.NaN;
-        return new TargetCheck(name, Inv($"{buffers.Max:0} caused by buffers; {all:0} gen-2 in all {span}, the rest promotion (the most of any run)"), buffers.Max == 0);
+        return new TargetCheck(name, Inv($"{buffers.Max:0} caused by buffers; {all:0} gen-2 in all {span}, the rest promotion (the most of any run in each figure)"), buffers.Max == 0);
     }
 
     /// <summary>The reconnect-heavy soak: no gen-2 collection caused by buffers in its window, in any run; every
     /// reconnect caught up within 1 s (slowest of any run), none cut again before it had caught up.</summary>
     private static IEnumerable<TargetCheck> Soak(Cell? soak)
     {
-        string name = $"Reconnect-heavy soak N={N(soak)}: zero gen-2 collections caused by resend or snapshot buffers";
-        if (soak is null || !soak.Metrics.TryGetValue(Metrics.GcWindowGen2, out Stat? gen2) || !soak.Metrics.TryGetValue(Metrics.GcWindowGen2Buffers, out Stat? buffers))
-        {
-            yield return NotMeasured(name);
-        }
-        else
-        {
-            double reconnects = soak.Metrics.TryGetValue(Metrics.SoakReconnects, out Stat? r) ? r.Median : 0;
-            double perReconnect = soak.Metrics.TryGetValue(Metrics.AllocatedPerReconnect, out Stat? a) ? a.Median : double.NaN;
-            // A gen-2 collection counts in gen 0 too: gen 0 is every collection.
-            double all = soak.Metrics.TryGetValue(Metrics.GcWindowGen0, out Stat? g0) ? g0.Max : double.NaN;
-            yield return new TargetCheck(name,
-                Inv($"{buffers.Max:0} caused by buffers; {gen2.Max:0} gen-2 of {all:0} collections in the soak window in all, the rest promotion (the most of any run), {reconnects:N0} reconnects, {perReconnect:N0} B allocated per reconnect"),
-                buffers.Max == 0);
-        }
+        double reconnects = soak?.Metrics.TryGetValue(Metrics.SoakReconnects, out Stat? r) == true ? r.Median : 0;
+        double perReconnect = soak?.Metrics.TryGetValue(Metrics.AllocatedPerReconnect, out Stat? a) == true ? a.Median : double.NaN;
+        // A gen-2 collection counts in gen 0 too: gen 0 is every collection.
+        double all = soak?.Metrics.TryGetValue(Metrics.GcWindowGen0, out Stat? g0) == true ? g0.Max : double.NaN;
+        yield return Gen2FromBuffers($"Reconnect-heavy soak N={N(soak)}: zero gen-2 collections caused by resend or snapshot buffers",
+            soak, Metrics.GcWindowGen2Buffers, Metrics.GcWindowGen2,
+            Inv($"in the soak window (of {all:0} collections), {reconnects:N0} reconnects, {perReconnect:N0} B allocated per reconnect"));
 
         string caughtUp = $"Reconnect-heavy soak N={N(soak)}: every reconnect caught up within 1 s";
         if (soak is null || !soak.Metrics.TryGetValue(Metrics.SoakCatchUpMax, out Stat? max))

@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using SseFlights.Scenario;
+using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.Browser;
 
@@ -30,11 +31,22 @@ public class MemorySoakTests : BrowserTest
         long lateId = await page.Page.EvaluateAsync<long>("() => window.sseflights.lastEventId");
 
         TestContext.Out.WriteLine($"20 s: {early.Nodes} nodes, {early.Heap} bytes, event {earlyId}; 60 s: {late.Nodes} nodes, {late.Heap} bytes, event {lateId}");
-        Assert.That(lateId - earlyId, Is.GreaterThan(300), "the page went on taking frames");
+        Assert.That(lateId - earlyId, Is.GreaterThan(300), await WhereItStoodAsync(server, page));
         Assert.That(await page.Page.EvaluateAsync<string>("() => window.sseflights.status"), Is.AnyOf("live", "reconnecting"));
         Assert.That(await page.Page.Locator("#frames > li").CountAsync(), Is.EqualTo(50), "the protocol log holds 50 entries in all");
         Assert.That(late.Nodes, Is.LessThan(early.Nodes * 1.10), "DOM nodes");
         Assert.That(late.Heap, Is.LessThan(early.Heap * 1.10), "JS heap used");
+    }
+
+    /// <summary>For a page that stopped taking frames: its status, its requests and last log lines, and the server's own progress.</summary>
+    private static async Task<string> WhereItStoodAsync(TestServer server, BoardPage page)
+    {
+        string status = await page.Page.EvaluateAsync<string>("() => window.sseflights.status");
+        int requests = await page.Page.EvaluateAsync<int>("() => window.sseflights.eventsRequests");
+        var log = await page.Page.Locator("#frames > li").AllInnerTextsAsync();
+        string health = await server.Http.GetStringAsync("healthz");
+        return $"the page went on taking frames; page status {status}, {requests} stream requests, newest log lines:\n  "
+            + string.Join("\n  ", log.Take(5)) + $"\nserver: {health}";
     }
 
     /// <summary>Waits on the test's side for a moment of wall time: the soak is the point of this test.</summary>

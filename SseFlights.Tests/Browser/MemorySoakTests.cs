@@ -44,9 +44,10 @@ public class MemorySoakTests : BrowserTest
         string status = await page.Page.EvaluateAsync<string>("() => window.sseflights.status");
         int requests = await page.Page.EvaluateAsync<int>("() => window.sseflights.eventsRequests");
         var log = await page.Page.Locator("#frames > li").AllInnerTextsAsync();
-        string health = await server.Http.GetStringAsync("healthz");
+        // A failed server answers 503 with its reason: read the body whatever the status.
+        using var health = await server.Http.GetAsync("healthz");
         return $"the page went on taking frames; page status {status}, {requests} stream requests, newest log lines:\n  "
-            + string.Join("\n  ", log.Take(5)) + $"\nserver: {health}";
+            + string.Join("\n  ", log.Take(5)) + $"\nserver: {(int)health.StatusCode} {await health.Content.ReadAsStringAsync()}";
     }
 
     /// <summary>Waits on the test's side for a moment of wall time: the soak is the point of this test.</summary>

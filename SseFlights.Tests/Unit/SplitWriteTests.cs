@@ -4,6 +4,7 @@ using SseFlights.Broadcast;
 using SseFlights.Http;
 using SseFlights.Metrics;
 using SseFlights.Scenario;
+using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.Unit;
 
@@ -12,7 +13,7 @@ namespace SseFlights.Tests.Unit;
 public class SplitWriteTests
 {
     private static readonly byte[] Retry = "retry: 3000\n\n"u8.ToArray();
-    private readonly FakeTimeProvider _time = new();
+    private readonly TimerWatchingTimeProvider _time = new();
     private readonly Meter _meter = new(ServerMetrics.MeterName);
 
     private EventStreamSession Session(FakeResponseBody body) =>
@@ -31,12 +32,12 @@ public class SplitWriteTests
 
         session.Offer(Raw("data: ab\n\n", new FrameSplit(4, 20)));
         session.Offer(Raw(": after\n\n", null));
-        await body.WhenWritesStarted(2).WaitAsync(cancellationToken);
+        await _time.WhenTimersCreated(TimeSpan.FromMilliseconds(20), 1).WaitAsync(cancellationToken);
         _time.Advance(TimeSpan.FromMilliseconds(19));
         Assert.That(body.Writes, Is.EqualTo(new[] { "retry: 3000\n\n", "data" }), "the second piece waits its 20 ms");
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        await body.WhenWritesStarted(3).WaitAsync(cancellationToken);
+        await _time.WhenTimersCreated(TimeSpan.FromMilliseconds(20), 2).WaitAsync(cancellationToken);
         _time.Advance(TimeSpan.FromMilliseconds(20));
         await body.WhenWritesStarted(5).WaitAsync(cancellationToken);
         session.Finish(StreamEndReason.Shutdown);
@@ -60,9 +61,10 @@ public class SplitWriteTests
 
         heldSession.Offer(frame);
         freeSession.Offer(frame);
-        await free.WhenWritesStarted(2).WaitAsync(cancellationToken);
         for (int piece = 3; piece <= 4; piece++)
         {
+            // The free stream waits its 50 ms before each later piece; the held one is still in its first.
+            await _time.WhenTimersCreated(TimeSpan.FromMilliseconds(50), piece - 2).WaitAsync(cancellationToken);
             _time.Advance(TimeSpan.FromMilliseconds(50));
             await free.WhenWritesStarted(piece).WaitAsync(cancellationToken);
         }

@@ -169,7 +169,14 @@ internal static class Program
     {
         if (wanted.Effective() == WritePath.Direct)
         {
-            Log.Information("Event streams use the direct write path: one asynchronous send per write, straight to the connection");
+            if (NativeSend.IsAvailable)
+            {
+                Log.Information("Event streams use the direct write path: one non-blocking send per write, straight to the connection");
+            }
+            else
+            {
+                Log.Information("Event streams use the direct write path: one asynchronous send per write, straight to the connection (libc's send is not available here)");
+            }
         }
         else if (wanted == WritePath.Direct)
         {

@@ -10,12 +10,16 @@ internal static class ShippedProgramChecks
     /// <summary>The start-up line that says the trimmer kept what the direct write path reaches by reflection.</summary>
     public const string DirectWritePath = "Event streams use the direct write path";
 
+    /// <summary>The same line's word that the writer's libc send survived packaging (on Linux).</summary>
+    public const string NativeSend = "one non-blocking send per write";
+
     /// <summary>The tutorial scenario with the README's own command: exact bytes to the close, then 204, on the direct write path.</summary>
     public static async Task TutorialStreamAsync(string executable)
     {
         await using var server = await ServerProcess.StartExecutableAsync(executable, Scenarios.Tutorial, null);
         Assert.That(server.Program.Stdout, Does.Contain(DirectWritePath), "the direct write path must survive packaging");
         Assert.That(server.Program.Stdout, Does.Not.Contain("lacks the internals"));
+        Assert.That(server.Program.Stdout, Does.Contain(NativeSend), "the writer's non-blocking send must survive packaging");
 
         await using (var client = await SseConnection.OpenAsync(server.Http))
         {

@@ -83,8 +83,9 @@ internal sealed class ListenerStreamBody(HttpListenerResponse response) : Respon
 /// <summary>
 /// Writes the body straight to the connection's stream, framed the way the listener framed the
 /// response: chunked for HTTP/1.1, close-delimited (no framing at all) for HTTP/1.0, where the
-/// listener sends no Transfer-Encoding and closes the connection to end the body. One asynchronous
-/// send per write and nothing synchronous, so a stalled peer costs no thread and a cut never blocks.
+/// listener sends no Transfer-Encoding and closes the connection to end the body. One non-blocking
+/// send per write (<see cref="NativeSend"/>), and what the socket cannot take at once as an
+/// asynchronous write: nothing waits on a thread, so a stalled peer costs none and a cut never blocks.
 /// The listener still sends the status line and headers with the first write, and still owns the
 /// connection afterwards (keep-alive or close). Reaches two private fields of the managed
 /// HttpListener (Linux and macOS): the response stream's inner stream and its "last chunk sent"
@@ -101,6 +102,7 @@ internal sealed class DirectChunkedBody : ResponseBody
 
     private readonly HttpListenerResponse _response;
     private Stream? _connection;
+    private SafeSocketHandle? _socket;
     private object? _listenerStream;
     private bool _chunked;
 
@@ -128,6 +130,7 @@ internal sealed class DirectChunkedBody : ResponseBody
                 // Bound what the kernel holds for a peer that stops reading (autotuning would let it
                 // reach 4 MiB), so a stalled client is noticed in seconds, not megabytes later.
                 network.Socket.SendBufferSize = KernelSendBuffer;
+                _socket = NativeSend.IsAvailable ? network.Socket.SafeHandle : null;
             }
 
             return;
@@ -135,14 +138,31 @@ internal sealed class DirectChunkedBody : ResponseBody
 
         if (!_chunked)
         {
-            await _connection.WriteAsync(buffer.AsMemory(HeaderRoom, length)).ConfigureAwait(false);
+            await SendAsync(buffer, HeaderRoom, length).ConfigureAwait(false);
             return;
         }
 
         int start = WriteChunkHeader(buffer, length);
         buffer[HeaderRoom + length] = (byte)'\r';
         buffer[HeaderRoom + length + 1] = (byte)'\n';
-        await _connection.WriteAsync(buffer.AsMemory(start, HeaderRoom - start + length + TrailerRoom)).ConfigureAwait(false);
+        await SendAsync(buffer, start, HeaderRoom - start + length + TrailerRoom).ConfigureAwait(false);
+    }
+
+    /// <summary>What the socket takes at once goes in one <see cref="NativeSend"/>; the rest, if any, through the stream.</summary>
+    private ValueTask SendAsync(byte[] buffer, int offset, int count)
+    {
+        if (_socket is { } socket)
+        {
+            int sent = NativeSend.TrySend(socket, buffer.AsSpan(offset, count));
+            if (sent == count)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            (offset, count) = (offset + sent, count - sent);
+        }
+
+        return _connection!.WriteAsync(buffer.AsMemory(offset, count));
     }
 
     public override async ValueTask EndAsync()

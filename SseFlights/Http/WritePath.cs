@@ -3,7 +3,7 @@ namespace SseFlights.Http;
 /// <summary>How event-stream bytes reach the socket (see <see cref="ResponseBody"/>).</summary>
 internal enum WritePath
 {
-    /// <summary>Straight to the connection, one asynchronous send per write (the default where the runtime allows it).</summary>
+    /// <summary>Straight to the connection, one non-blocking send per write, the rest asynchronously (the default where the runtime allows it).</summary>
     Direct,
 
     /// <summary>The listener's own response stream: the fallback, also forced by <c>SSEFLIGHTS_WRITE_PATH=listener</c>.</summary>

@@ -10,7 +10,7 @@ repo=$(cd "$here/.." && pwd)
 
 ns=${BENCH_NS:-"100 1000 2000 5000 10000"}
 reps=${BENCH_REPS:-3}
-servers=${BENCH_SERVERS:-"sseflights node kestrel limit"}
+servers=${BENCH_SERVERS:-"sseflights sseflights-aot node kestrel limit"}
 modes=${BENCH_MODES:-"steady throughput stalled storm soak"}
 window=${BENCH_SECONDS:-30}
 settle=${BENCH_SETTLE:-2}
@@ -31,12 +31,21 @@ soak_drop_every=${BENCH_SOAK_DROP_EVERY:-0.5}
 run_timeout=${BENCH_RUN_TIMEOUT:-600}
 out=${BENCH_OUT:-$here/results}
 sseflights=${BENCH_SSEFLIGHTS:-$repo/SseFlights/bin/Release/net10.0/sseflights}
+# The Native AOT binary that deploy/ ships, published here by this script (artifacts/ is not committed).
+sseflights_aot_dir=$repo/artifacts/bench-aot
+sseflights_aot=$sseflights_aot_dir/sseflights
 kestrel="$here/peers/kestrel/bin/Release/net10.0/kestrel-peer"
 node_peer="$here/peers/node/server.js"
 limit_peer="$here/peers/limit/limit-peer"
 bench_dll="$here/SseFlights.Bench/bin/Release/net10.0/sseflights-bench.dll"
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+remove_server() { # name: drops it from $servers (whole words only: sseflights is not sseflights-aot)
+  local s kept=""
+  for s in $servers; do [[ $s == "$1" ]] || kept+="$s "; done
+  servers=$kept
+}
 
 # --- build ----------------------------------------------------------------------------------
 log "building the load generator and the Kestrel peer"
@@ -46,28 +55,35 @@ if [[ " $servers " == *" sseflights "* && ${BENCH_BUILD_SSEFLIGHTS:-1} == 1 ]]; 
   log "building sseflights"
   if ! dotnet build -c Release -nologo -v q "$repo/SseFlights/SseFlights.csproj" >&2; then
     log "sseflights does not build: running the peers only"
-    servers=${servers//sseflights/}
+    remove_server sseflights
   fi
 fi
 if [[ " $servers " == *" sseflights "* && ! -x $sseflights ]]; then
   log "no sseflights executable at $sseflights: running the peers only"
-  servers=${servers//sseflights/}
+  remove_server sseflights
+fi
+if [[ " $servers " == *" sseflights-aot "* ]]; then
+  log "publishing the Native AOT build of sseflights"
+  if ! dotnet publish -c Release -r linux-x64 -p:PublishAot=true -nologo -v q -o "$sseflights_aot_dir" "$repo/SseFlights/SseFlights.csproj" >&2; then
+    log "the Native AOT publish failed (it needs clang and zlib1g-dev): running without sseflights-aot"
+    remove_server sseflights-aot
+  fi
 fi
 if [[ " $servers " == *" limit "* ]]; then
   if ! command -v gcc >/dev/null; then
     log "gcc is not installed: skipping the limit peer"
-    servers=${servers//limit/}
+    remove_server limit
   else
     log "building the limit peer"
     if ! gcc -std=c11 -O2 -Wall -Wextra -o "$limit_peer" "$here/peers/limit/limit-peer.c" >&2; then
       log "the limit peer does not build: skipping it"
-      servers=${servers//limit/}
+      remove_server limit
     fi
   fi
 fi
 if [[ " $servers " == *" node "* ]] && ! command -v node >/dev/null; then
   log "node is not installed: skipping the Node peer"
-  servers=${servers//node/}
+  remove_server node
 fi
 read -r -a server_list <<<"$servers"
 ((${#server_list[@]} > 0)) || { log "no server to run"; exit 1; }
@@ -121,11 +137,12 @@ run_one() { # server mode n rep args...
   local path
   case $server in
     sseflights) path=$sseflights ;;
+    sseflights-aot) path=$sseflights_aot ;;
     node) path=$node_peer ;;
     kestrel) path=$kestrel ;;
     limit) path=$limit_peer ;;
   esac
-  timeout -k 15 "$run_timeout" dotnet "$bench_dll" --kind "$server" --server "$path" \
+  timeout -k 15 "$run_timeout" dotnet "$bench_dll" --kind "${server%-aot}" --label "$server" --server "$path" \
     --mode "$mode" --clients "$n" --rep "$rep" --connect-concurrency "$concurrency" \
     --server-log "$raw/logs/$server-$mode-$n-$rep.log" --server-pidfile "$pidfile" --out "$runs" "$@" >/dev/null \
     || log "run $server $mode N=$n rep $rep did not pass (its result line says why)"

@@ -27,6 +27,7 @@ internal static class RunCommand
         var speed = new Option<double>("--speed") { Description = "Scenario speed for the started server", DefaultValueFactory = _ => 1 };
         var clients = new Option<int>("--clients", "-n") { Description = "Healthy clients", DefaultValueFactory = _ => 100 };
         var stalled = new Option<int>("--stalled") { Description = "Clients that read their snapshot and then never read again" };
+        var label = new Option<string?>("--label") { Description = "Server name in the results (default: the --kind in lower case), e.g. sseflights-aot for the Native AOT build" };
         var mode = new Option<string>("--mode") { Description = "Label of the run in the results (steady, throughput, stalled, storm, soak)", DefaultValueFactory = _ => "steady" };
         var rep = new Option<int>("--rep") { Description = "Repetition number, for the results", DefaultValueFactory = _ => 1 };
         var seconds = new Option<double>("--seconds") { Description = "Measurement window", DefaultValueFactory = _ => 30 };
@@ -57,7 +58,7 @@ internal static class RunCommand
 
         var root = new RootCommand("SseFlights benchmark: load generator, scenario writer and report writer.")
         {
-            server, kind, target, pid, port, scenario, speed, clients, stalled, mode, rep, seconds, settle, drain,
+            server, kind, label, target, pid, port, scenario, speed, clients, stalled, mode, rep, seconds, settle, drain,
             concurrency, connectTimeout, timeDrop, catchUpTimeout, soak, retry, history, maxClients, heartbeat, serverLog, pidFile, output, smoke,
         };
         root.SetAction(async (parse, ct) =>
@@ -105,7 +106,7 @@ internal static class RunCommand
                 var settings = new RunSettings
                 {
                     Mode = isSmoke ? "smoke" : parse.GetValue(mode)!,
-                    ServerLabel = launch is null ? "target" : launch.Kind.ToString().ToLowerInvariant(),
+                    ServerLabel = parse.GetValue(label) ?? (launch is null ? "target" : launch.Kind.ToString().ToLowerInvariant()),
                     Clients = clientCount,
                     Stalled = stalledCount,
                     Rep = parse.GetValue(rep),

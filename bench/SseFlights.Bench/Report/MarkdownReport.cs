@@ -70,6 +70,14 @@ internal static class MarkdownReport
         md.AppendLine("\"Best peer\" is the better of Node and Kestrel on that figure; the limit peer (`bench/peers/limit`) is the floor, not a peer.");
         md.AppendLine();
         RenderTargets(md, report.Targets);
+        if (report.AotTargets.Count > 0)
+        {
+            md.AppendLine("### The same targets for the Native AOT build (`sseflights-aot`)");
+            md.AppendLine();
+            md.AppendLine("The binary `dotnet publish -p:PublishAot=true` makes (see `deploy/`), measured as its own server in the same runs; the targets above are for the JIT-compiled build that `dotnet run` and the tool run.");
+            md.AppendLine();
+            RenderTargets(md, report.AotTargets);
+        }
         md.AppendLine("### Earlier targets");
         md.AppendLine();
         RenderTargets(md, report.EarlierTargets);
@@ -160,15 +168,16 @@ internal static class MarkdownReport
     {
         if (ratios.Count == 0) return;
         string[] metrics = ratios.Select(r => r.Metric).Distinct().ToArray();
-        md.AppendLine("SseFlights ÷ peer, medians (below 1 is better, except deliveries/s); \"best peer\" is the better of Node and Kestrel on each figure, the limit peer is the floor:");
+        md.AppendLine("SseFlights ÷ peer, medians (below 1 is better, except deliveries/s); \"best peer\" is the better of Node and Kestrel on each figure, the limit peer is the floor; \"AOT\" rows are the Native AOT build's:");
         md.AppendLine();
         md.AppendLine("| N | SseFlights ÷ | " + string.Join(" | ", metrics.Select(Header)) + " |");
         md.AppendLine("| --- | --- | " + string.Join(" | ", metrics.Select(_ => "---")) + " |");
-        foreach (IGrouping<int, Ratio> n in ratios.GroupBy(r => r.Clients))
+        foreach (IGrouping<(int Clients, string Server), Ratio> n in ratios.GroupBy(r => (r.Clients, r.Server)))
         {
-            string count = n.Key.ToString("N0", CultureInfo.InvariantCulture);
+            string count = n.Key.Clients.ToString("N0", CultureInfo.InvariantCulture);
+            string build = n.Key.Server == ResultsAggregator.UsAot ? "AOT ÷ " : "";
             string Row(string label, Func<Ratio, string> value) =>
-                $"| {count} | {label} | " + string.Join(" | ", metrics.Select(m => n.FirstOrDefault(r => r.Metric == m) is { } r ? value(r) : "–")) + " |";
+                $"| {count} | {build}{label} | " + string.Join(" | ", metrics.Select(m => n.FirstOrDefault(r => r.Metric == m) is { } r ? value(r) : "–")) + " |";
             md.AppendLine(Row("Node", r => Number(r.OverNode)));
             md.AppendLine(Row("Kestrel", r => Number(r.OverKestrel)));
             md.AppendLine(Row("best peer", r => r.OverBestPeer is null ? "–" : $"{Number(r.OverBestPeer)} ({r.BestPeer})"));

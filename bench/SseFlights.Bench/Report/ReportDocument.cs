@@ -9,6 +9,7 @@ internal sealed record ReportDocument(
     IReadOnlyList<Cell> Cells,
     IReadOnlyList<Ratio> Ratios,
     IReadOnlyList<TargetCheck> Targets,
+    IReadOnlyList<TargetCheck> AotTargets,
     IReadOnlyList<TargetCheck> EarlierTargets,
     IReadOnlyList<RunCollections> Collections);
 
@@ -30,9 +31,9 @@ internal sealed record Cell(
 /// <summary>Median, minimum and maximum of one metric over a cell's runs.</summary>
 internal sealed record Stat(double Median, double Min, double Max, int Count);
 
-/// <summary>SseFlights' median divided by a peer's, for one metric of one mode and N: by Node's, by
+/// <summary>One SseFlights build's (<paramref name="Server"/>) median divided by a peer's, for one metric of one mode and N: by Node's, by
 /// Kestrel's, by the better of the two (<paramref name="BestPeer"/>), and by the limit peer's.</summary>
-internal sealed record Ratio(string Mode, int Clients, string Metric, double? OverNode, double? OverKestrel, double? OverBestPeer, string? BestPeer, double? OverLimit);
+internal sealed record Ratio(string Server, string Mode, int Clients, string Metric, double? OverNode, double? OverKestrel, double? OverBestPeer, string? BestPeer, double? OverLimit);
 
 /// <summary>One run's GC collections by generation (see <see cref="GcCounts"/>).</summary>
 internal sealed record RunCollections(string Mode, int Clients, int Stalled, string Server, int Rep, IReadOnlyList<int> Run, IReadOnlyList<int> Window, IReadOnlyDictionary<string, long>? Gen2Reasons = null);

@@ -5,9 +5,13 @@ namespace SseFlights.Bench.Report;
 internal static class ResultsAggregator
 {
     public const string Us = "sseflights";
+    public const string UsAot = "sseflights-aot";
     public const string Node = "node";
     public const string Kestrel = "kestrel";
     public const string Limit = "limit";
+
+    /// <summary>SseFlights' shipped builds in the runs: the JIT-compiled one (the tool and <c>dotnet run</c>) and the Native AOT binary.</summary>
+    public static readonly string[] Ours = [Us, UsAot];
 
     /// <summary>The peers SseFlights is ranked against; the limit peer is the floor, not a rival.</summary>
     public static readonly string[] Peers = [Node, Kestrel];
@@ -27,12 +31,12 @@ internal static class ResultsAggregator
             .OrderBy(c => ModeOrder(c.Mode)).ThenBy(c => c.Clients).ThenBy(c => ServerOrder(c.Server))
             .ToList();
         List<Ratio> ratios = cells
-            .Where(c => c.Server == Us)
+            .Where(c => Ours.Contains(c.Server))
             .SelectMany(c => (c.Mode == "soak" ? SoakRatioMetrics : RatioMetrics).Select(m =>
             {
                 Cell? best = BestPeer(cells, c.Mode, c.Clients, m);
                 return new Ratio(
-                    c.Mode, c.Clients, m,
+                    c.Server, c.Mode, c.Clients, m,
                     Divide(c, Find(cells, c.Mode, c.Clients, Node), m),
                     Divide(c, Find(cells, c.Mode, c.Clients, Kestrel), m),
                     Divide(c, best, m),
@@ -47,7 +51,8 @@ internal static class ResultsAggregator
             .Select(r => new RunCollections(r.Mode, r.Clients, r.Stalled, r.Server, r.Rep, r.ServerStats!.Gc!.Run, r.ServerStats.Gc.Window, r.ServerStats.Gc.Gen2ReasonsRun))
             .ToList();
         return new ReportDocument(DateTime.UtcNow, machine, commit, cells, ratios,
-            TargetChecks.Evaluate(cells), TargetChecks.EvaluateEarlier(cells), collections);
+            TargetChecks.Evaluate(cells, Us), cells.Any(c => c.Server == UsAot) ? TargetChecks.Evaluate(cells, UsAot) : [],
+            TargetChecks.EvaluateEarlier(cells), collections);
     }
 
     /// <summary>The peer (Node or Kestrel) with the better median of <paramref name="metric"/> in this mode and N.</summary>
@@ -79,10 +84,11 @@ internal static class ResultsAggregator
     public static int ServerOrder(string server) => server switch
     {
         Us => 0,
-        Node => 1,
-        Kestrel => 2,
-        Limit => 3,
-        _ => 4,
+        UsAot => 1,
+        Node => 2,
+        Kestrel => 3,
+        Limit => 4,
+        _ => 5,
     };
 
     private static Cell ToCell(string mode, int clients, int stalled, string server, RunResult[] runs)

@@ -17,6 +17,7 @@ internal static class SvgChart
     private static readonly (string Server, string Label, string Color)[] Series =
     [
         (ResultsAggregator.Us, "SseFlights", "#1565c0"),
+        (ResultsAggregator.UsAot, "SseFlights AOT", "#6a1b9a"),
         (ResultsAggregator.Node, "Node", "#2e7d32"),
         (ResultsAggregator.Kestrel, "Kestrel", "#c62828"),
         (ResultsAggregator.Limit, "limit peer", "#757575"),

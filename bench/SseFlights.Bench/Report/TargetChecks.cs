@@ -6,39 +6,39 @@ namespace SseFlights.Bench.Report;
 /// missing (a quick run with other N) is reported as not measured.</summary>
 internal static class TargetChecks
 {
-    /// <summary>Issue #14: the tail against the best peer, memory per stream, GC in the storm and the soak, CPU against the limit peer.</summary>
-    public static IReadOnlyList<TargetCheck> Evaluate(IReadOnlyList<Cell> cells)
+    /// <summary>Issue #14 for one SseFlights build (<paramref name="ours"/>): the tail against the best peer, memory per stream, GC in the storm and the soak, CPU against the limit peer.</summary>
+    public static IReadOnlyList<TargetCheck> Evaluate(IReadOnlyList<Cell> cells, string ours)
     {
         var checks = new List<TargetCheck>();
         foreach (int n in (int[])[2_000, 10_000])
         {
-            Cell? us = ResultsAggregator.Find(cells, "steady", n, ResultsAggregator.Us);
+            Cell? us = ResultsAggregator.Find(cells, "steady", n, ours);
             checks.Add(AgainstBestPeer(cells, us, n, Metrics.P99, "p99", 0.5));
             checks.Add(AgainstBestPeer(cells, us, n, Metrics.P999, "p99.9", 0.75));
             checks.Add(AgainstBestPeer(cells, us, n, Metrics.Max, "max", 0.75));
         }
 
-        Cell? us2k = ResultsAggregator.Find(cells, "steady", 2_000, ResultsAggregator.Us);
+        Cell? us2k = ResultsAggregator.Find(cells, "steady", 2_000, ours);
         Cell? node2k = ResultsAggregator.Find(cells, "steady", 2_000, ResultsAggregator.Node);
         double? rss2k = ResultsAggregator.Median(us2k, Metrics.RssPerStream), nodeRss2k = ResultsAggregator.Median(node2k, Metrics.RssPerStream);
         checks.Add(rss2k is null || nodeRss2k is null
             ? NotMeasured("N=2,000: RSS per stream ≤ Node's")
             : new TargetCheck("N=2,000: RSS per stream ≤ Node's", Inv($"{rss2k:0.##} KiB (Node {nodeRss2k:0.##} KiB)"), rss2k <= nodeRss2k));
         checks.Add(AtMost("N=10,000: RSS per stream ≤ 16 KiB",
-            ResultsAggregator.Median(ResultsAggregator.Find(cells, "steady", 10_000, ResultsAggregator.Us), Metrics.RssPerStream), 16, "KiB"));
+            ResultsAggregator.Median(ResultsAggregator.Find(cells, "steady", 10_000, ours), Metrics.RssPerStream), 16, "KiB"));
 
-        Cell? usStorm = cells.Where(c => c.Mode == "storm" && c.Server == ResultsAggregator.Us).MaxBy(c => c.Clients);
+        Cell? usStorm = cells.Where(c => c.Mode == "storm" && c.Server == ours).MaxBy(c => c.Clients);
         checks.Add(Gen2FromBuffers($"Storm N={N(usStorm)}: zero gen-2 collections caused by resend or snapshot buffers, in any run (connect burst, drop, resends)",
             usStorm, Metrics.GcGen2Buffers, Metrics.GcGen2, "over the whole run"));
         double? catchUp = ResultsAggregator.Median(usStorm, Metrics.CatchUpMax);
         checks.Add(AtMost($"Storm N={N(usStorm)}: all caught up within 1 s", catchUp / 1000, 1, "s"));
-        checks.AddRange(Soak(cells.Where(c => c.Mode == "soak" && c.Server == ResultsAggregator.Us).MaxBy(c => c.Clients)));
+        checks.AddRange(Soak(cells.Where(c => c.Mode == "soak" && c.Server == ours).MaxBy(c => c.Clients)));
 
         foreach ((string mode, int? n) in (IEnumerable<(string, int?)>)[("steady", 2_000), ("steady", 10_000), ("throughput", null)])
         {
             Cell? us = n is { } steadyN
-                ? ResultsAggregator.Find(cells, mode, steadyN, ResultsAggregator.Us)
-                : cells.Where(c => c.Mode == mode && c.Server == ResultsAggregator.Us).MaxBy(c => c.Clients);
+                ? ResultsAggregator.Find(cells, mode, steadyN, ours)
+                : cells.Where(c => c.Mode == mode && c.Server == ours).MaxBy(c => c.Clients);
             Cell? limit = us is null ? null : ResultsAggregator.Find(cells, mode, us.Clients, ResultsAggregator.Limit);
             string count = n?.ToString("N0", CultureInfo.InvariantCulture) ?? N(us);
             string name = $"{(mode == "steady" ? "" : "Throughput ")}N={count}: CPU per delivery ≤ 1.5× the limit peer's";

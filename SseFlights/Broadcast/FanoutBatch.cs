@@ -6,10 +6,10 @@ namespace SseFlights.Broadcast;
 /// <summary>
 /// One frame's way to every open stream. Under the hub's lock, <see cref="Offer"/> only queues, and
 /// notes which writers are waiting and which clients had no room; after the lock,
-/// <see cref="Finish"/> cuts those that are too far behind and wakes the waiting writers in shares,
-/// one per core: the first on the calling thread, the others in pool work items, each running its
-/// writers one after another: a write to a socket with room completes at once, and one that does
-/// not goes on by itself, so no writer waits for another.
+/// <see cref="Finish"/> cuts those that are too far behind and wakes the waiting writers in a few
+/// pool work items, one per core, each running its share of writers one after another on its own
+/// thread: a write to a socket with room completes at once, and one that does not goes on by
+/// itself, so no writer waits for another.
 /// </summary>
 internal sealed class FanoutBatch(int streams)
 {
@@ -40,7 +40,7 @@ internal sealed class FanoutBatch(int streams)
         _wakes[_wakeCount++] = queue;
     }
 
-    /// <summary>After the hub's lock: wakes every waiting writer (the first share on this thread, the rest on the pool) and cuts the clients with no room.</summary>
+    /// <summary>After the hub's lock: wakes every waiting writer (on the pool) and cuts the clients with no room.</summary>
     public void Finish(ILogger log, long eventId)
     {
         if (_wakes is { } wakes)
@@ -48,15 +48,10 @@ internal sealed class FanoutBatch(int streams)
             int shares = Math.Clamp(_wakeCount / MinShare, 1, Environment.ProcessorCount);
             var run = new ShareRun(wakes, _wakeCount, shares);
             _wakes = null;
-            for (int share = 1; share < shares; share++)
+            for (int share = 0; share < shares; share++)
             {
                 ThreadPool.UnsafeQueueUserWorkItem(new Share(run, share), preferLocal: false);
             }
-
-            // The first share runs here: the publishing thread is awake already, and waking a pool
-            // thread for it cost one more wake-up (and its spin) per event. Its writers only start
-            // sends, so nothing here waits on a client.
-            run.Run(0);
         }
 
         foreach (var client in _behind ?? [])

@@ -120,6 +120,23 @@ public class EventStreamSessionTests
 
     [Test]
     [CancelAfter(5_000)]
+    public async Task Offer_DefaultLimits_QueueFourThousandSmallFramesBehindAStuckWrite_AndRefuseTheNext(CancellationToken cancellationToken)
+    {
+        var session = new EventStreamSession(7, _body, StreamLimits.For(TimeSpan.FromSeconds(15)), Heartbeat, _time, new ServerMetrics(_meter, _time), Serilog.Core.Logger.None);
+        _body.Hold();
+        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
+
+        // A fifth of a second of a 20,000 events/s scenario, well under the byte bound: not a slow client.
+        bool[] offers = Enumerable.Range(1, 4097).Select(id => session.Offer(Event(id))).ToArray();
+
+        Assert.That((offers.Take(4096).All(ok => ok), offers[^1]), Is.EqualTo((true, false)));
+        session.Cut(StreamEndReason.Slow);
+        await run.WaitAsync(cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
     public async Task Offer_QueueFullByBytes_RefusesTheFrameThatWouldPassTheLimit(CancellationToken cancellationToken)
     {
         var frame = Event(1);

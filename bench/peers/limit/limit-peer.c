@@ -6,7 +6,7 @@
  * the same bytes. Every frame stays in memory, so a stream is nothing but a position in that
  * history: a resend after Last-Event-ID and a socket that could not take a frame at once are both
  * caught up from the history by writev() when the socket is writable. A stream that falls more
- * than 256 frames or 1 MiB behind (sseflights' own bounds) is cut; no other stream ever waits for it.
+ * than 4,096 frames or 1 MiB behind (sseflights' own bounds) is cut; no other stream ever waits for it.
  *
  *   limit-peer --frames steady.frames [--port 5000] [--host 127.0.0.1] [--speed 1] [--retry 3000]
  *
@@ -35,7 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_BEHIND_FRAMES 256u
+#define MAX_BEHIND_FRAMES 4096u
 #define MAX_BEHIND_BYTES (1024u * 1024u)
 #define MAX_REQUEST 8192
 #define IOV_BATCH 64

@@ -50,7 +50,10 @@ internal static class ShippedProgramChecks
         Assert.That(flights.GetProperty("flights").EnumerateArray().Select(f => f.GetProperty("flight").GetString()),
             Is.EqualTo(new[] { "A123", "D654", "U213", "A987", "I768", "G119" }));
         Assert.That((await JsonAsync(server, "api/scenario")).GetProperty("name").GetString(), Is.EqualTo("The tutorial's 12 seconds"));
-        Assert.That((await JsonAsync(server, "api/stats")).GetProperty("clients").GetInt32(), Is.EqualTo(0));
+        var stats = await JsonAsync(server, "api/stats");
+        Assert.That(stats.GetProperty("clients").GetInt32(), Is.EqualTo(0));
+        Assert.That(stats.TryGetProperty("gen2Reasons", out var reasons) ? reasons.ValueKind : JsonValueKind.Undefined, Is.EqualTo(JsonValueKind.Object),
+            "the runtime's GC events must survive packaging, or gen-2 collections cannot be told apart by reason");
         Assert.That((await server.HealthAsync()).GetProperty("status").GetString(), Is.EqualTo("ok"));
         using (var missing = await server.Http.GetAsync("nope"))
         {

@@ -97,6 +97,27 @@ public class ScenarioPlayerTests
 
     [Test]
     [CancelAfter(20_000)]
+    public async Task Entry_FoundExactlyOneMillisecondOverdueOnWaking_FiresAtOnce(CancellationToken cancellationToken)
+    {
+        // One millisecond late is Timeout.InfiniteTimeSpan's value: a late wake-up that saw it as
+        // "paused" waited forever, and the board froze (seen once under load in the no-loss test).
+        var scenario = Scenario("""{ "at": 1, "event": "flightStateUpdate", "data": { "flight": "A1", "state": "x" } }""");
+        var time = new TimerWatchingTimeProvider();
+        using var meter = new Meter("ScenarioPlayerTests");
+        var hub = new EventHub(scenario, 1024, 10, Serilog.Core.Logger.None);
+        var recorder = new Recorder(time);
+        hub.Join(recorder, "0");
+        var run = new ScenarioPlayer(scenario, hub, 1, time, new ServerMetrics(meter, time), Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
+        await time.WhenTimersCreated(TimeSpan.FromSeconds(1), 1).WaitAsync(cancellationToken);
+
+        time.Advance(TimeSpan.FromMilliseconds(1001));
+
+        await run.WaitAsync(cancellationToken);
+        Assert.That(recorder.Frames(), Is.EqualTo(new[] { (1L, TimeSpan.FromMilliseconds(1001)) }));
+    }
+
+    [Test]
+    [CancelAfter(20_000)]
     public async Task Drop_GetsNoId_AndIdsStayConsecutive()
     {
         var scenario = Scenario("""

@@ -215,6 +215,7 @@ internal sealed partial class ScenarioPlayer(ScenarioDefinition scenario, EventH
         while (true)
         {
             TimeSpan wait;
+            bool paused;
             CancellationToken wake;
             long due;
             lock (_gate)
@@ -225,18 +226,21 @@ internal sealed partial class ScenarioPlayer(ScenarioDefinition scenario, EventH
                 }
 
                 due = DueTimestamp(scenarioSeconds);
-                wait = _pausedAt is not null ? Timeout.InfiniteTimeSpan : time.GetElapsedTime(time.GetTimestamp(), due);
+                paused = _pausedAt is not null;
+                wait = time.GetElapsedTime(time.GetTimestamp(), due);
                 wake = _wake.Token;
             }
 
-            if (wait != Timeout.InfiniteTimeSpan && wait <= TimeSpan.Zero)
+            // Paused is its own state, never a length of wait: an entry found exactly 1 ms overdue
+            // (a wake-up that late) is Timeout.InfiniteTimeSpan's value, and once froze the board.
+            if (!paused && wait <= TimeSpan.Zero)
             {
                 return due;
             }
 
             // Timers work in whole milliseconds and a shorter wait would end at once: round up, and
             // check again on waking, so an entry never fires before its moment.
-            var delay = wait == Timeout.InfiniteTimeSpan ? wait : TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
+            var delay = paused ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds));
             await DelayAsync(delay, wake, cancellationToken).ConfigureAwait(false);
         }
     }

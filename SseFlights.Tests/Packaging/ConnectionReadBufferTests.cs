@@ -32,7 +32,7 @@ public class ConnectionReadBufferTests
     [CancelAfter(20_000)]
     public async Task Release_ThenAnotherRequestOnTheSameConnection_IsReadAndAnsweredAsUsual(CancellationToken cancellationToken)
     {
-        using var listener = StartListener(out int port);
+        using var listener = BareListener.Start(out int port);
         using var client = await RawConnection.OpenAsync(port);
         var buffer = ConnectionType!.GetField("_buffer", BindingFlags.Instance | BindingFlags.NonPublic)!;
         var connection = typeof(HttpListenerContext).GetField("_connection", BindingFlags.Instance | BindingFlags.NonPublic)!;
@@ -59,7 +59,7 @@ public class ConnectionReadBufferTests
     [CancelAfter(20_000)]
     public async Task Release_WithTheStreamOpen_NoLongerHoldsTheReadBufferInTheConnectionOrTheSocket(CancellationToken cancellationToken)
     {
-        using var listener = StartListener(out int port);
+        using var listener = BareListener.Start(out int port);
         using var client = await RawConnection.OpenAsync(port);
         await client.SendAsync($"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
         var context = await listener.GetContextAsync().WaitAsync(cancellationToken);
@@ -87,25 +87,5 @@ public class ConnectionReadBufferTests
         var args = (System.Net.Sockets.SocketAsyncEventArgs?)typeof(System.Net.Sockets.Socket)
             .GetField("_singleBufferReceiveEventArgs", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(socket);
         return args is not null && System.Runtime.InteropServices.MemoryMarshal.TryGetArray<byte>(args.MemoryBuffer, out var segment) && segment.Count > 0 ? segment.Array : null;
-    }
-
-    /// <summary>A bare listener on a free loopback port (retrying on a clash, since the port is only reserved).</summary>
-    private static HttpListener StartListener(out int port)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            port = FreePort.Reserve();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                return listener;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
-        }
     }
 }

@@ -101,8 +101,9 @@ internal sealed class EventStreamEndpoint(
 
         StreamHeaders(response);
 
-        // The request is read and a stream's body never is: its 8 KiB read buffer can go.
+        // The request is read and a stream's body never is: its 8 KiB read buffer and its headers can go.
         ConnectionReadBuffer.Release(context);
+        HeaderMemory.Release(request);
         if (rule?.ContentType is { } contentType)
         {
             response.ContentType = contentType;

@@ -131,8 +131,14 @@ internal sealed class DirectChunkedBody : ResponseBody
                 // reach 4 MiB), so a stalled client is noticed in seconds, not megabytes later.
                 network.Socket.SendBufferSize = KernelSendBuffer;
                 _socket = NativeSend.IsAvailable ? network.Socket.SafeHandle : null;
+
+                // The socket's send arguments keep the buffer of their last send for the connection's
+                // life: here the listener's, with the head and the first chunk (a snapshot's size).
+                // A zero-byte send takes them over; every later send is the native one.
+                await network.Socket.SendAsync(ReadOnlyMemory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
             }
 
+            HeaderMemory.Release(_response);
             return;
         }
 

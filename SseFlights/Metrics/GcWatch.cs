@@ -23,7 +23,8 @@ internal enum GcReason
 /// GC start events: <see cref="GcReason.AllocLarge"/> means large-object-heap allocations (big
 /// buffers) forced them, <see cref="GcReason.AllocSmall"/> that ordinary promotion filled gen 2.
 /// One per process (collections are the process's, not a server's). Nothing is counted where the
-/// runtime's events are off (Native AOT without EventSource support): <see cref="Gen2ByReason"/> is then null.
+/// runtime's events are off (a trimmed or AOT publish without EventSourceSupport, which SseFlights.csproj
+/// keeps on): <see cref="Gen2ByReason"/> is then null.
 /// </summary>
 internal sealed class GcWatch : EventListener
 {

@@ -59,33 +59,22 @@ public class ConnectionReadBufferTests
     [CancelAfter(20_000)]
     public async Task Release_WithTheStreamOpen_NoLongerHoldsTheReadBufferInTheConnectionOrTheSocket(CancellationToken cancellationToken)
     {
-        using var listener = BareListener.Start(out int port);
-        using var client = await RawConnection.OpenAsync(port);
-        await client.SendAsync($"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
-        var context = await listener.GetContextAsync().WaitAsync(cancellationToken);
-        var connection = typeof(HttpListenerContext).GetField("_connection", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(context)!;
+        var (listener, client, context) = await BareListener.ExchangeAsync(port => $"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n", cancellationToken);
+        using var _ = listener;
+        using var __ = client;
+        var connection = BareListener.Connection(context);
         byte[] readBuffer = (byte[])ConnectionType!.GetField("_buffer", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(connection)!;
-        var socket = (System.Net.Sockets.Socket)ConnectionType.GetField("_socket", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(connection)!;
-        Assert.That(SocketReceiveBuffer(socket), Is.SameAs(readBuffer), "before: the socket's cached receive arguments point at the read buffer");
+        var socket = BareListener.Socket(context);
+        Assert.That(BareListener.CachedBuffer(socket, System.Net.Sockets.SocketAsyncOperation.Receive), Is.SameAs(readBuffer), "before: the socket's cached receive arguments point at the read buffer");
 
         // As the stream endpoint does it: released before the first write, which the stream still makes.
         ConnectionReadBuffer.Release(context);
         var body = ResponseBody.Open(context.Response, WritePath.Direct);
-        byte[] chunk = new byte[ResponseBody.HeaderRoom + 5 + ResponseBody.TrailerRoom];
-        "hello"u8.CopyTo(chunk.AsSpan(ResponseBody.HeaderRoom));
-        await body.WriteChunkAsync(chunk, 5);
+        await body.WriteChunkAsync(BareListener.Chunk("hello"), 5);
 
-        await Eventually.TrueAsync(() => SocketReceiveBuffer(socket) is null, TimeSpan.FromSeconds(5), "the socket to let go of the read buffer");
+        await Eventually.TrueAsync(() => BareListener.CachedBuffer(socket, System.Net.Sockets.SocketAsyncOperation.Receive) is null, TimeSpan.FromSeconds(5), "the socket to let go of the read buffer");
         Assert.That(ConnectionType.GetField("_buffer", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(connection), Is.Null);
         await client.ReadUntilAsync("hello");
         body.Cut();
-    }
-
-    /// <summary>The array behind the socket's cached single-buffer receive arguments, or null when they hold none.</summary>
-    private static byte[]? SocketReceiveBuffer(System.Net.Sockets.Socket socket)
-    {
-        var args = (System.Net.Sockets.SocketAsyncEventArgs?)typeof(System.Net.Sockets.Socket)
-            .GetField("_singleBufferReceiveEventArgs", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(socket);
-        return args is not null && System.Runtime.InteropServices.MemoryMarshal.TryGetArray<byte>(args.MemoryBuffer, out var segment) && segment.Count > 0 ? segment.Array : null;
     }
 }

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
-using System.Runtime.InteropServices;
 using SseFlights.Http;
 using SseFlights.Tests.Support;
 
@@ -18,19 +16,19 @@ public class HeaderMemoryTests
     [CancelAfter(20_000)]
     public async Task FirstWrite_OnARequestWithConnectionClose_EmptiesBothHeadsAndTheSendBuffer_AndTheEndStillCloses(CancellationToken cancellationToken)
     {
-        using var listener = BareListener.Start(out int port);
-        using var client = await RawConnection.OpenAsync(port);
-        await client.SendAsync($"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nAccept: text/event-stream\r\nLast-Event-ID: 7\r\n\r\n");
-        var context = await listener.GetContextAsync().WaitAsync(cancellationToken);
+        var (listener, client, context) = await BareListener.ExchangeAsync(
+            port => $"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nAccept: text/event-stream\r\nLast-Event-ID: 7\r\n\r\n", cancellationToken);
+        using var _ = listener;
+        using var __ = client;
         context.Response.ContentType = "text/event-stream";
 
         HeaderMemory.Release(context.Request);
         var body = ResponseBody.Open(context.Response, WritePath.Direct);
-        await body.WriteChunkAsync(Chunk("hello"), 5);
+        await body.WriteChunkAsync(BareListener.Chunk("hello"), 5);
 
         Assert.That((context.Request.Headers.Count, context.Request.KeepAlive), Is.EqualTo((0, false)), "the request's headers are gone, its keep-alive answer is not");
         Assert.That(context.Response.Headers.AllKeys.Select(k => (k, context.Response.Headers[k])), Is.EqualTo(new[] { ((string?)"Connection", (string?)"close") }));
-        Assert.That(SocketSendBuffer(Socket(context)), Is.Null, "the socket's send arguments no longer hold the head's buffer");
+        Assert.That(BareListener.CachedBuffer(BareListener.Socket(context), SocketAsyncOperation.Send), Is.Null, "the socket's send arguments no longer hold the head's buffer");
         await body.EndAsync();
 
         var (head, chunked) = Wire.Split(await client.ReadToEndAsync());
@@ -42,13 +40,13 @@ public class HeaderMemoryTests
     [CancelAfter(20_000)]
     public async Task FirstWrite_OnAKeptAliveRequest_TheConnectionAnswersTheNextRequestAfterTheStreamEnds(CancellationToken cancellationToken)
     {
-        using var listener = BareListener.Start(out int port);
-        using var client = await RawConnection.OpenAsync(port);
-        await client.SendAsync($"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
-        var first = await listener.GetContextAsync().WaitAsync(cancellationToken);
+        var (listener, client, first) = await BareListener.ExchangeAsync(port => $"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n", cancellationToken);
+        using var _ = listener;
+        using var __ = client;
+        int port = first.Request.Url!.Port;
         HeaderMemory.Release(first.Request);
         var body = ResponseBody.Open(first.Response, WritePath.Direct);
-        await body.WriteChunkAsync(Chunk("hello"), 5);
+        await body.WriteChunkAsync(BareListener.Chunk("hello"), 5);
         Assert.That(first.Response.Headers.Count, Is.EqualTo(0));
         await body.EndAsync();
         await client.ReadUntilAsync("0\r\n\r\n");
@@ -59,25 +57,5 @@ public class HeaderMemoryTests
         second.Response.ContentLength64 = 0;
         second.Response.Close();
         await client.ReadUntilAsync("Content-Length: 0");
-    }
-
-    private static byte[] Chunk(string text)
-    {
-        byte[] chunk = new byte[ResponseBody.HeaderRoom + text.Length + ResponseBody.TrailerRoom];
-        System.Text.Encoding.ASCII.GetBytes(text).CopyTo(chunk.AsSpan(ResponseBody.HeaderRoom));
-        return chunk;
-    }
-
-    private static Socket Socket(HttpListenerContext context)
-    {
-        var connection = typeof(HttpListenerContext).GetField("_connection", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(context)!;
-        return (Socket)connection.GetType().GetField("_socket", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(connection)!;
-    }
-
-    /// <summary>The array behind the socket's cached single-buffer send arguments, or null when they hold none.</summary>
-    private static byte[]? SocketSendBuffer(Socket socket)
-    {
-        var args = (SocketAsyncEventArgs?)typeof(Socket).GetField("_singleBufferSendEventArgs", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(socket);
-        return args is not null && MemoryMarshal.TryGetArray<byte>(args.MemoryBuffer, out var segment) && segment.Count > 0 ? segment.Array : null;
     }
 }

@@ -1,10 +1,16 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using SseFlights.Http;
 
 namespace SseFlights.Tests.Support;
 
 /// <summary>A bare HttpListener on a free loopback port, for tests of what the server does with the listener's own objects.</summary>
 internal static class BareListener
 {
+    private const BindingFlags Private = BindingFlags.Instance | BindingFlags.NonPublic;
+
     /// <summary>Starts one, retrying on a clash, since the port is only reserved.</summary>
     public static HttpListener Start(out int port)
     {
@@ -23,5 +29,41 @@ internal static class BareListener
                 listener.Close();
             }
         }
+    }
+
+    /// <summary>A chunk of <paramref name="text"/> with the room <see cref="ResponseBody"/> wants around it.</summary>
+    public static byte[] Chunk(string text)
+    {
+        byte[] chunk = new byte[ResponseBody.HeaderRoom + text.Length + ResponseBody.TrailerRoom];
+        System.Text.Encoding.ASCII.GetBytes(text).CopyTo(chunk.AsSpan(ResponseBody.HeaderRoom));
+        return chunk;
+    }
+
+    /// <summary>The listener's connection behind <paramref name="context"/>.</summary>
+    public static object Connection(HttpListenerContext context) =>
+        typeof(HttpListenerContext).GetField("_connection", Private)!.GetValue(context)!;
+
+    /// <summary>The socket of the listener's connection behind <paramref name="context"/>.</summary>
+    public static Socket Socket(HttpListenerContext context)
+    {
+        object connection = Connection(context);
+        return (Socket)connection.GetType().GetField("_socket", Private)!.GetValue(connection)!;
+    }
+
+    /// <summary>The array behind the socket's cached single-buffer receive (or send) arguments, or null when they hold none.</summary>
+    public static byte[]? CachedBuffer(Socket socket, SocketAsyncOperation operation)
+    {
+        string field = operation == SocketAsyncOperation.Send ? "_singleBufferSendEventArgs" : "_singleBufferReceiveEventArgs";
+        var args = (SocketAsyncEventArgs?)typeof(Socket).GetField(field, Private)!.GetValue(socket);
+        return args is not null && MemoryMarshal.TryGetArray<byte>(args.MemoryBuffer, out var segment) && segment.Count > 0 ? segment.Array : null;
+    }
+
+    /// <summary>A listener, one raw connection that has sent <paramref name="request"/> (given the port), and the context made of it.</summary>
+    public static async Task<(HttpListener Listener, RawConnection Client, HttpListenerContext Context)> ExchangeAsync(Func<int, string> request, CancellationToken cancellationToken)
+    {
+        var listener = Start(out int port);
+        var client = await RawConnection.OpenAsync(port);
+        await client.SendAsync(request(port));
+        return (listener, client, await listener.GetContextAsync().WaitAsync(cancellationToken));
     }
 }

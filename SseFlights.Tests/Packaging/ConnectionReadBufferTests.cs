@@ -59,9 +59,8 @@ public class ConnectionReadBufferTests
     [CancelAfter(20_000)]
     public async Task Release_WithTheStreamOpen_NoLongerHoldsTheReadBufferInTheConnectionOrTheSocket(CancellationToken cancellationToken)
     {
-        var (listener, client, context) = await BareListener.ExchangeAsync(port => $"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n", cancellationToken);
-        using var _ = listener;
-        using var __ = client;
+        using var exchange = await BareListener.ExchangeAsync(port => $"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n", cancellationToken);
+        var context = exchange.Context;
         var connection = BareListener.Connection(context);
         byte[] readBuffer = (byte[])ConnectionType!.GetField("_buffer", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(connection)!;
         var socket = BareListener.Socket(context);
@@ -74,7 +73,7 @@ public class ConnectionReadBufferTests
 
         await Eventually.TrueAsync(() => BareListener.CachedBuffer(socket, System.Net.Sockets.SocketAsyncOperation.Receive) is null, TimeSpan.FromSeconds(5), "the socket to let go of the read buffer");
         Assert.That(ConnectionType.GetField("_buffer", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(connection), Is.Null);
-        await client.ReadUntilAsync("hello");
+        await exchange.Client.ReadUntilAsync("hello");
         body.Cut();
     }
 }

@@ -16,10 +16,9 @@ public class HeaderMemoryTests
     [CancelAfter(20_000)]
     public async Task FirstWrite_OnARequestWithConnectionClose_EmptiesBothHeadsAndTheSendBuffer_AndTheEndStillCloses(CancellationToken cancellationToken)
     {
-        var (listener, client, context) = await BareListener.ExchangeAsync(
+        using var exchange = await BareListener.ExchangeAsync(
             port => $"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nAccept: text/event-stream\r\nLast-Event-ID: 7\r\n\r\n", cancellationToken);
-        using var _ = listener;
-        using var __ = client;
+        var context = exchange.Context;
         context.Response.ContentType = "text/event-stream";
 
         HeaderMemory.Release(context.Request);
@@ -31,7 +30,7 @@ public class HeaderMemoryTests
         Assert.That(BareListener.CachedBuffer(BareListener.Socket(context), SocketAsyncOperation.Send), Is.Null, "the socket's send arguments no longer hold the head's buffer");
         await body.EndAsync();
 
-        var (head, chunked) = Wire.Split(await client.ReadToEndAsync());
+        var (head, chunked) = Wire.Split(await exchange.Client.ReadToEndAsync());
         Assert.That((Wire.Header(head, "Content-Type"), Wire.Header(head, "Connection")), Is.EqualTo(("text/event-stream", "close")), "the head went out whole before it was let go");
         Assert.That(Wire.DecodeChunked(chunked), Is.EqualTo(("hello", true, "")));
     }
@@ -40,10 +39,8 @@ public class HeaderMemoryTests
     [CancelAfter(20_000)]
     public async Task FirstWrite_OnAKeptAliveRequest_TheConnectionAnswersTheNextRequestAfterTheStreamEnds(CancellationToken cancellationToken)
     {
-        var (listener, client, first) = await BareListener.ExchangeAsync(port => $"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n", cancellationToken);
-        using var _ = listener;
-        using var __ = client;
-        int port = first.Request.Url!.Port;
+        using var exchange = await BareListener.ExchangeAsync(port => $"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n", cancellationToken);
+        var (first, client) = (exchange.Context, exchange.Client);
         HeaderMemory.Release(first.Request);
         var body = ResponseBody.Open(first.Response, WritePath.Direct);
         await body.WriteChunkAsync(BareListener.Chunk("hello"), 5);
@@ -51,8 +48,8 @@ public class HeaderMemoryTests
         await body.EndAsync();
         await client.ReadUntilAsync("0\r\n\r\n");
 
-        await client.SendAsync($"GET /next HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Probe: 2\r\n\r\n");
-        var second = await listener.GetContextAsync().WaitAsync(cancellationToken);
+        await client.SendAsync($"GET /next HTTP/1.1\r\nHost: 127.0.0.1:{exchange.Port}\r\nX-Probe: 2\r\n\r\n");
+        var second = await exchange.Listener.GetContextAsync().WaitAsync(cancellationToken);
         Assert.That((second.Request.RawUrl, second.Request.Headers["X-Probe"]), Is.EqualTo(("/next", "2")), "a kept-alive connection reads its next request with headers of its own");
         second.Response.ContentLength64 = 0;
         second.Response.Close();

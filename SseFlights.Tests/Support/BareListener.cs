@@ -59,11 +59,21 @@ internal static class BareListener
     }
 
     /// <summary>A listener, one raw connection that has sent <paramref name="request"/> (given the port), and the context made of it.</summary>
-    public static async Task<(HttpListener Listener, RawConnection Client, HttpListenerContext Context)> ExchangeAsync(Func<int, string> request, CancellationToken cancellationToken)
+    public static async Task<BareExchange> ExchangeAsync(Func<int, string> request, CancellationToken cancellationToken)
     {
         var listener = Start(out int port);
         var client = await RawConnection.OpenAsync(port);
         await client.SendAsync(request(port));
-        return (listener, client, await listener.GetContextAsync().WaitAsync(cancellationToken));
+        return new BareExchange(listener, client, port, await listener.GetContextAsync().WaitAsync(cancellationToken));
+    }
+}
+
+/// <summary>One request on a bare listener: disposing it closes the client's connection and the listener.</summary>
+internal sealed record BareExchange(HttpListener Listener, RawConnection Client, int Port, HttpListenerContext Context) : IDisposable
+{
+    public void Dispose()
+    {
+        Client.Dispose();
+        Listener.Close();
     }
 }

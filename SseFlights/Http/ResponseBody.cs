@@ -134,8 +134,9 @@ internal sealed class DirectChunkedBody : ResponseBody
 
                 // The socket's send arguments keep the buffer of their last send for the connection's
                 // life: here the listener's, with the head and the first chunk (a snapshot's size).
-                // A zero-byte send takes them over; every later send is the native one.
-                await network.Socket.SendAsync(ReadOnlyMemory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                // A zero-byte write takes them over (through the stream, so a peer gone meanwhile is
+                // an IOException like any other write's); later sends use the native call or pooled buffers.
+                await network.WriteAsync(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
             }
 
             HeaderMemory.Release(_response);

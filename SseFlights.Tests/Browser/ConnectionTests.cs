@@ -21,7 +21,7 @@ public class ConnectionTests : BrowserTest
             { "at": 100, "event": "flightStateUpdate", "data": { "flight": "C3", "state": "landing" } },
             { "at": 101, "event": "flightAddition", "data": { "flight": "E5", "origin": "Oslo", "arrival": "08:05", "state": "scheduled" } },
             { "at": 102, "event": "flightRemoval", "data": { "flight": "A1" } },
-            { "at": 200, "event": "flightStateUpdate", "data": { "flight": "B2", "state": "landed" } }
+            { "at": 103, "event": "flightStateUpdate", "data": { "flight": "B2", "state": "landed" } }
           ]
         }
         """;
@@ -61,7 +61,10 @@ public class ConnectionTests : BrowserTest
     public async Task StopThenResume_ServerLosesTheClient_AndResumeCatchesUpExactlyTheMissedEvents()
     {
         var time = new FakeTimeProvider();
-        var server = await StartServerAsync(StopAndResume, time, o => o with { HeartbeatSeconds = 0.5 });
+        // The write-stall limit is the heartbeat, measured on the fake clock: every jump made while
+        // the page is connected (0 -> 2 s, 102 -> 103 s) stays below it, so a write still in flight
+        // while the clock jumps can never make a healthy stream look stuck.
+        var server = await StartServerAsync(StopAndResume, time, o => o with { HeartbeatSeconds = 5 });
         var page = await OpenPageAsync(server);
         await page.WaitForStatusAsync("live");
         time.AdvanceTo(2);
@@ -74,13 +77,13 @@ public class ConnectionTests : BrowserTest
         await Expect(page.ResumeButton).ToBeEnabledAsync();
 
         // The server learns the socket is gone when a heartbeat fails to write: let heartbeats fall
-        // due, half a second of scenario time per probe, well before the events at 100 s.
+        // due, a second of scenario time per probe, well before the events at 100 s.
         await Eventually.ValueAsync(
             async () =>
             {
                 if (time.ScenarioSeconds() < 90)
                 {
-                    time.Advance(TimeSpan.FromSeconds(0.5));
+                    time.Advance(TimeSpan.FromSeconds(1));
                 }
 
                 return await server.ClientsAsync();
@@ -115,7 +118,7 @@ public class ConnectionTests : BrowserTest
         Assert.That(await server.ClientsAsync(), Is.EqualTo(1));
 
         // A live event after the catch-up is not counted as caught up, nor marked resent.
-        time.AdvanceTo(200);
+        time.AdvanceTo(103);
         await page.WaitForLastEventIdAsync(6);
         Assert.That((await page.FramesAsync()).Last(), Is.EqualTo(new SeenFrame(6, "flightStateUpdate", "{\"flight\":\"B2\",\"state\":\"landed\"}", false)));
         await Expect(page.CaughtUp).ToHaveAttributeAsync("data-count", "3");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using SseFlights.Cli;
 using SseFlights.Http;
 using SseFlights.Scenario;
@@ -38,13 +39,24 @@ internal sealed class TestServer : IAsyncDisposable
     public static Task<TestServer> StartAsync(string scenarioJson, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null) =>
         StartAsync(ScenarioLoader.Parse(Encoding.UTF8.GetBytes(scenarioJson), "test.json"), time, configure, files);
 
+    /// <summary>
+    /// The bundled defaults on <paramref name="port"/>. On a fake clock the heartbeat (and with it
+    /// the write-stall limit, which is measured on that clock) is an hour: a test's jump of the clock
+    /// is instant, so a jump wider than the limit while a real write is still in flight would cut a
+    /// healthy stream as stuck. A test of heartbeats or stalls sets its own and keeps its jumps below it.
+    /// </summary>
+    private static ServerOptions BaseOptions(int port, TimeProvider? time) =>
+        time is FakeTimeProvider
+            ? ServerOptions.Defaults with { Port = port, HeartbeatSeconds = 3600 }
+            : ServerOptions.Defaults with { Port = port };
+
     /// <param name="log">The server's logger (none by default), e.g. a <see cref="StreamRequests"/>'s to count requests.</param>
     public static async Task<TestServer> StartAsync(ScenarioDefinition scenario, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null, Serilog.ILogger? log = null)
     {
         for (int attempt = 1; ; attempt++)
         {
             int port = FreePort.Reserve();
-            var options = (configure ?? (o => o))(ServerOptions.Defaults with { Port = port });
+            var options = (configure ?? (o => o))(BaseOptions(port, time));
             var server = Program.BuildServer(options, scenario, files ?? new EmbeddedFileSource(), time ?? TimeProvider.System, log ?? Serilog.Core.Logger.None);
             try
             {

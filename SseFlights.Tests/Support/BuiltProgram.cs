@@ -67,10 +67,19 @@ internal sealed class BuiltProgram : IAsyncDisposable
         return (code, program.Stdout, program.Stderr);
     }
 
+    /// <summary>The exit code; a program still running after <paramref name="timeout"/> fails the test with what it printed.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cancel.Token);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            throw new AssertionException($"The program had not exited after {timeout.TotalSeconds} s.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+        }
+
         _process.WaitForExit();
         return _process.ExitCode;
     }

@@ -13,6 +13,7 @@ internal sealed class SseConnection : IAsyncDisposable
     private readonly HttpResponseMessage _response;
     private readonly RecordingStream _body;
     private readonly IAsyncEnumerator<SseItem<string>> _items;
+    private Task _pending = Task.CompletedTask;
 
     private SseConnection(HttpResponseMessage response, RecordingStream body)
     {
@@ -43,6 +44,7 @@ internal sealed class SseConnection : IAsyncDisposable
     {
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
         var next = _items.MoveNextAsync().AsTask();
+        _pending = next;
         var finished = await Task.WhenAny(next, Task.Delay(Timeout.Infinite, cancel.Token));
         if (finished != next)
         {
@@ -77,6 +79,17 @@ internal sealed class SseConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _response.Dispose();
+        try
+        {
+            // A read still in flight (a test that failed while waiting) ends with the response;
+            // the parser's enumerator can only be disposed once it has.
+            await _pending;
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or HttpRequestException or OperationCanceledException)
+        {
+            // The connection is already gone; that is what we wanted.
+        }
+
         try
         {
             await _items.DisposeAsync();

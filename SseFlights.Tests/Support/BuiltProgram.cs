@@ -35,13 +35,18 @@ internal sealed class BuiltProgram : IAsyncDisposable
     /// <summary>Starts another build of the program (an installed tool, a published binary) in the given folder.</summary>
     public static BuiltProgram StartExecutable(string executable, string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(executable)
+        // Through env(1), so SIGINT reaches the program at its default disposition, as from a terminal:
+        // a test run started as a shell's background job has SIGINT ignored, every child inherits that
+        // (POSIX), and the .NET runtime then leaves it ignored, so a Ctrl-C test could not pass there.
+        var info = new ProcessStartInfo("/usr/bin/env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add(executable);
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);

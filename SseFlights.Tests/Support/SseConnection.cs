@@ -13,7 +13,9 @@ internal sealed class SseConnection : IAsyncDisposable
     private readonly HttpResponseMessage _response;
     private readonly RecordingStream _body;
     private readonly IAsyncEnumerator<SseItem<string>> _items;
+    private readonly Lock _reading = new();
     private Task _pending = Task.CompletedTask;
+    private bool _disposed;
 
     private SseConnection(HttpResponseMessage response, RecordingStream body)
     {
@@ -43,8 +45,14 @@ internal sealed class SseConnection : IAsyncDisposable
     public async Task<SseItem<string>?> NextAsync(TimeSpan? timeout = null)
     {
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
-        var next = _items.MoveNextAsync().AsTask();
-        _pending = next;
+        Task<bool> next;
+        lock (_reading)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            next = _items.MoveNextAsync().AsTask();
+            _pending = next;
+        }
+
         var finished = await Task.WhenAny(next, Task.Delay(Timeout.Infinite, cancel.Token));
         if (finished != next)
         {
@@ -78,12 +86,19 @@ internal sealed class SseConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // No read starts after this; the one in flight (a test that failed while a loop was still
+        // reading) ends with the response, and the parser's enumerator can only be disposed once it has.
+        Task pending;
+        lock (_reading)
+        {
+            _disposed = true;
+            pending = _pending;
+        }
+
         _response.Dispose();
         try
         {
-            // A read still in flight (a test that failed while waiting) ends with the response;
-            // the parser's enumerator can only be disposed once it has.
-            await _pending;
+            await pending;
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or HttpRequestException or OperationCanceledException)
         {

@@ -140,8 +140,7 @@ public class CommandLineTests
 
         program.Signal(signal);
         var rest = client.ReadToEndAsync(TimeSpan.FromSeconds(10));
-        // How fast is Sigterm_With1000OpenStreams_...Within2Seconds's to say; this one allows for a loaded machine.
-        int code = await program.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        int code = await program.WaitForExitAsync(TimeSpan.FromSeconds(5));
 
         // ReadToEnd returns only on a proper end of the chunked body; a cut connection would throw.
         Assert.DoesNotThrowAsync(() => rest);

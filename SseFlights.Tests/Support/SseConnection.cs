@@ -96,18 +96,15 @@ internal sealed class SseConnection : IAsyncDisposable
         }
 
         _response.Dispose();
-        try
-        {
-            await pending;
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or HttpRequestException or OperationCanceledException)
-        {
-            // The connection is already gone; that is what we wanted.
-        }
+        await IgnoringTheGoneConnection(() => new ValueTask(pending));
+        await IgnoringTheGoneConnection(_items.DisposeAsync);
+    }
 
+    private static async Task IgnoringTheGoneConnection(Func<ValueTask> work)
+    {
         try
         {
-            await _items.DisposeAsync();
+            await work();
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or HttpRequestException or OperationCanceledException)
         {

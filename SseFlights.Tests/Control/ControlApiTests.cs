@@ -38,12 +38,28 @@ public class ControlApiTests
 
     [Test]
     [CancelAfter(30_000)]
-    public async Task Control_WithoutTheFlag_Is404()
+    public async Task Control_WithoutTheFlag_Is404ForEveryMethodWithOrWithoutABody()
     {
         await using var server = await TestServer.StartAsync(Scenarios.Tutorial, new FakeTimeProvider());
+        const string Body = "{\"event\": \"flightStateUpdate\", \"data\": {\"flight\": \"A123\", \"state\": \"diverted\"}}";
 
-        Assert.That((await SendAsync(server, HttpMethod.Get, "api/control")).Status, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That((await SendAsync(server, HttpMethod.Get, "api/control/pause")).Status, Is.EqualTo(HttpStatusCode.NotFound));
+        foreach (string path in new[] { "/api/control", "/api/control/", "/api/control/events", "/api/control/pause", "/api/control/nothing" })
+        {
+            foreach (string method in new[] { "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS" })
+            {
+                // Raw bytes: HttpClient would not send a body on every method, nor keep Content-Length: 0.
+                // A POST or PUT with no Content-Length at all gets HttpListener's own 411 before any code of ours.
+                foreach (string? body in method is "POST" or "PUT" ? new[] { "", Body } : new[] { null, "", Body })
+                {
+                    string framing = body is null ? "" : $"Content-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\n";
+                    var response = await RawHttp.SendAsync(server.Port, $"{method} {path} HTTP/1.1\r\nHost: localhost\r\n{framing}\r\n{body}");
+
+                    string what = $"{method} {path} with {(body is null ? "no body" : $"a body of {body.Length} bytes")}";
+                    Assert.That(response.Status, Is.EqualTo(404), what);
+                    Assert.That(response.Body, Is.EqualTo(method == "HEAD" ? "" : "Not found.\n"), what);
+                }
+            }
+        }
     }
 
     [TestCase(null)]

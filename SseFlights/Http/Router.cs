@@ -32,10 +32,11 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
             return Responses.TextAsync(response, 400, "Bad request: the request target is malformed.", head);
         }
 
-        // The control API takes bodies and never gets CORS headers; without --control it is not there (404 below).
-        if (control is not null && ControlEndpoints.Owns(path.Path))
+        // The control API takes bodies and never gets CORS headers. Without --control it is not there:
+        // 404 for every method, with a body or not (it is left unread; the connection closes anyway).
+        if (ControlEndpoints.Owns(path.Path))
         {
-            return control.HandleAsync(context, path.Path);
+            return control is not null ? control.HandleAsync(context, path.Path) : Responses.NotFoundAsync(response, head);
         }
 
         // A body on a read request would be left unread on the connection and parsed as the next request.

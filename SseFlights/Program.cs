@@ -115,6 +115,8 @@ internal static class Program
         Log.Logger = Logging.Create(options);
         var lifecycle = Log.ForContext(Serilog.Core.Constants.SourceContextPropertyName, Logging.Lifecycle);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopNow = new CancellationTokenSource();
+        int signals = 0;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
@@ -132,7 +134,7 @@ internal static class Program
             lifecycle.Information(
                 "SseFlights is live: open {PageUrl} for the board, stream {StreamUrl}; scenario {Scenario}: {Flights} flights, {Entries} entries, {Length}",
                 url, url + "events", scenario.Name, scenario.Flights.Count, scenario.Timeline.Count, Describe(scenario));
-            if (await server.RunAsync(stop.Token).ConfigureAwait(false) == ServerExit.ClockFailed)
+            if (await server.RunAsync(stop.Token, TimeSpan.FromSeconds(options.DrainSeconds), stopNow.Token).ConfigureAwait(false) == ServerExit.ClockFailed)
             {
                 lifecycle.Error("Stopped after the scenario clock failed; exiting with {ExitCode}", ExitFailure);
                 return ExitFailure;
@@ -160,8 +162,9 @@ internal static class Program
         void Stop(PosixSignalContext context)
         {
             // Keep the process alive; the cancelled token runs the orderly shutdown and Main returns 0.
+            // A second signal during a --drain ends the streams still open at once.
             context.Cancel = true;
-            stop.Cancel();
+            (Interlocked.Increment(ref signals) == 1 ? stop : stopNow).Cancel();
         }
     }
 

@@ -18,6 +18,9 @@ internal sealed class RawSseClient : IAsyncDisposable
 
     public bool Ended { get; private set; }
 
+    /// <summary>When the stream ended (a <see cref="Stopwatch"/> timestamp), once <see cref="Ended"/>.</summary>
+    public long EndedAt { get; private set; }
+
     public bool CleanEnd { get; private set; }
 
     public static async Task<RawSseClient> ConnectAsync(int port, bool stalled = false, string? lastEventId = null)
@@ -87,6 +90,7 @@ internal sealed class RawSseClient : IAsyncDisposable
             // Reset by the server, or stopped by the test.
         }
 
+        EndedAt = Stopwatch.GetTimestamp();
         Ended = true;
     }
 

@@ -73,6 +73,17 @@ internal sealed class TestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The bundled defaults on <paramref name="port"/>, with no retry on another port: a start that fails fails the test.</summary>
+    public static async Task<TestServer> StartOnPortAsync(string scenarioJson, int port)
+    {
+        var scenario = ScenarioLoader.Parse(Encoding.UTF8.GetBytes(scenarioJson), "test.json");
+        var server = Program.BuildServer(BaseOptions(port, null), scenario, new EmbeddedFileSource(), TimeProvider.System, Serilog.Core.Logger.None);
+        server.Start();
+        var started = new TestServer(server, port);
+        await Task.Yield();
+        return started;
+    }
+
     public async Task<JsonElement> GetJsonAsync(string path)
     {
         using var response = await Http.GetAsync(path);

@@ -36,6 +36,7 @@ internal sealed partial class CommandLine
     private readonly Option<double> _heartbeat = Number("--heartbeat", "SECONDS", 15.0, 0.05, 3600, "a number of seconds greater than 0 (at most 3600)", "Seconds of silence before a stream gets a heartbeat comment.");
     private readonly Option<int> _retry = Number("--retry", "MS", 3000, 0, 86_400_000, "a whole number of milliseconds from 0 to 86400000", "The retry: value sent to clients, in milliseconds.");
     private readonly Option<int> _history = Number("--history", "N", 1024, 0, 1_000_000, "a whole number from 0 to 1000000", "Events kept for resend after a reconnect.");
+    private readonly Option<double> _drain = Number("--drain", "SECONDS", 0.0, 0, 3600, "a number of seconds from 0 to 3600", "On SIGTERM or Ctrl+C, end the open streams spread evenly over this many seconds (a second signal ends the rest at once), so clients reconnect elsewhere a few at a time.");
     private readonly Option<int> _maxClients = Number("--max-clients", "N", 10_000, 1, 1_000_000, "a whole number from 1 to 1000000", "Most event streams open at once; more get 503.");
     private readonly Option<DateTimeOffset?> _epoch = new("--epoch")
     {
@@ -90,7 +91,7 @@ internal sealed partial class CommandLine
     public CommandLine(Func<ServerOptions, CancellationToken, Task<int>> runServer, Func<string, int> validate, Func<RecordOptions, CancellationToken, Task<int>> record)
     {
         Root = new RootCommand("SseFlights: a live airport arrivals board and a scripted Server-Sent Events stream.");
-        foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _epoch, _skew, _heartbeat, _retry, _history, _maxClients, _cors, _logLevel, _logFormat, _control, _controlToken })
+        foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _epoch, _skew, _heartbeat, _retry, _history, _maxClients, _drain, _cors, _logLevel, _logFormat, _control, _controlToken })
         {
             Root.Options.Add(option);
         }
@@ -124,6 +125,7 @@ internal sealed partial class CommandLine
     {
         Epoch = result.GetValue(_epoch),
         SkewSeconds = result.GetValue(_skew),
+        DrainSeconds = result.GetValue(_drain),
     };
 
     private static Option<T> Number<T>(string name, string helpName, T defaultValue, T min, T max, string wanted, string description, params string[] aliases)

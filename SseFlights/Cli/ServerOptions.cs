@@ -33,6 +33,9 @@ internal sealed record ServerOptions(
     /// <summary>With an epoch, how far ahead (wall-clock seconds) a Last-Event-ID may be and still be held (<c>--skew</c>).</summary>
     public double SkewSeconds { get; init; } = 2;
 
+    /// <summary>On a stop signal, the window over which open streams are ended one by one (<c>--drain</c>); 0 ends them all at once.</summary>
+    public double DrainSeconds { get; init; }
+
     public static ServerOptions Defaults { get; } = new(
         5000, "localhost", null, null, 1, 15, 3000, 1024, 10_000, [], Serilog.Events.LogEventLevel.Information, LogFormat.Text);
 }

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Net.Sockets;
 using Serilog;
 using SseFlights.Broadcast;
+using SseFlights.Http.Listener;
 using SseFlights.Metrics;
 
 namespace SseFlights.Http;
@@ -31,70 +31,39 @@ internal sealed class SseFlightsServer(
     /// <summary>After the clock fails, how long /healthz keeps saying why before the process exits, so a load balancer sees it.</summary>
     public static readonly TimeSpan FailureLinger = TimeSpan.FromSeconds(3);
 
-    private readonly HttpListener _listener = new() { IgnoreWriteExceptions = false };
     private readonly ILogger _log = log.ForContext<SseFlightsServer>();
     private readonly ConcurrentDictionary<long, Task> _requests = new();
 
     // The server's lifetime, handed to every request: cancelled when shutdown begins.
     private readonly CancellationTokenSource _lifetime = new();
+    private ListenerHost? _listener;
     private long _nextRequest;
 
     /// <summary>Completes when the timeline has played to its end (never, for a repeating scenario).</summary>
     public Task? Timeline { get; private set; }
 
-    public void Start()
-    {
-        try
-        {
-            foreach (string prefix in prefixes)
-            {
-                _listener.Prefixes.Add(prefix);
-            }
-
-            _listener.Start();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Every way the listener can fail to start (a busy port, a refused prefix, a socket error
-            // from several servers binding at once) is one line for the user, never a stack trace.
-            throw new ServerStartException(StartFailure(ex), ex);
-        }
-    }
-
-    private string StartFailure(Exception ex)
-    {
-        int port = ListenerPrefixes.PortOf(prefixes[0]);
-        bool inUse = ex is HttpListenerException { ErrorCode: (int)SocketError.AddressAlreadyInUse or 98 }
-            || ex is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
-            || ex.Message.Contains("in use", StringComparison.OrdinalIgnoreCase);
-        if (inUse)
-        {
-            return $"port {port} is already in use; choose another with --port";
-        }
-
-        // .NET's managed HttpListener starts accepting before its constructor has made its connection
-        // table, so a client that connects in that instant fails the start (the listening socket then
-        // stays held by this process, so only a new process can try again).
-        return ex is ArgumentNullException
-            ? $"cannot listen on port {port}: a client connected while the listener was starting (a .NET HttpListener race); start the server again"
-            : $"cannot listen on port {port}: {ex.Message}";
-    }
+    /// <summary>Starts listening; a start that fails throws <see cref="ServerStartException"/> with one line for the user.</summary>
+    public void Start() => _listener = ListenerHost.Start(prefixes, _log);
 
     /// <summary>
-    /// Serves until <paramref name="cancellationToken"/> is cancelled, or until the scenario clock
-    /// fails, then shuts down in order. A failed clock is never silent: it is logged, /healthz says
-    /// so, every stream ends, and the result tells the caller to exit non-zero so a supervisor restarts it.
+    /// Serves until <paramref name="stopping"/> is cancelled (a stop signal), or until the scenario
+    /// clock fails, then shuts down in order: stop accepting, end the open streams (over
+    /// <paramref name="drain"/> when it is longer than zero, or at once when <paramref name="stopNow"/>
+    /// is cancelled: a second signal), wait for them, close. A failed clock is never silent: it is
+    /// logged, /healthz says so, every stream ends, and the result tells the caller to exit non-zero
+    /// so a supervisor restarts it.
     /// </summary>
-    public async Task<ServerExit> RunAsync(CancellationToken cancellationToken)
+    public async Task<ServerExit> RunAsync(CancellationToken stopping, TimeSpan drain = default, CancellationToken stopNow = default)
     {
+        var listener = _listener ?? throw new InvalidOperationException("Start the server before running it.");
         using var background = new CancellationTokenSource();
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Timeline = WatchClockAsync(player.RunAsync(background.Token), stopRequested);
         var ticker = Guard(monitor.RunAsync(background.Token), "client monitor");
         using var accepting = new CancellationTokenSource();
-        var acceptLoop = AcceptAsync(accepting.Token);
+        var acceptLoop = AcceptAsync(listener, accepting.Token);
 
-        await using (cancellationToken.Register(() => stopRequested.TrySetResult()))
+        await using (stopping.Register(() => stopRequested.TrySetResult()))
         {
             await stopRequested.Task.ConfigureAwait(false);
         }
@@ -106,10 +75,20 @@ internal sealed class SseFlightsServer(
 
         // Stop accepting before ending a stream, so a client reconnecting from one of them finds this
         // replica refusing connections and lands on another (nginx's proxy_next_upstream for a connect error).
-        StopListening();
-        _log.Information("Shutting down: stopped accepting, ending {Count} open streams", sessions.Count);
-        await background.CancelAsync().ConfigureAwait(false);
+        listener.StopAccepting();
         hub.Stop();
+        if (drain > TimeSpan.Zero && hub.Failure is null)
+        {
+            var open = sessions.Copy();
+            _log.Information("Shutting down: stopped accepting, ending {Count} open streams over {Seconds}s", open.Length, drain.TotalSeconds);
+            await StreamDrain.EndEvenlyAsync(open, drain, time, stopNow).ConfigureAwait(false);
+        }
+        else
+        {
+            _log.Information("Shutting down: stopped accepting, ending {Count} open streams", sessions.Count);
+        }
+
+        await background.CancelAsync().ConfigureAwait(false);
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await WaitAsync(sessions.WhenAllEndedAsync(), DrainTimeout, "streams").ConfigureAwait(false);
         await sessions.DisposeAllAsync().ConfigureAwait(false);
@@ -117,24 +96,8 @@ internal sealed class SseFlightsServer(
 
         await accepting.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(acceptLoop, Timeline, ticker).ConfigureAwait(false);
-        _listener.Close();
+        listener.Dispose();
         return hub.Failure is null ? ServerExit.Stopped : ServerExit.ClockFailed;
-    }
-
-    /// <summary>
-    /// Closes the listening socket but keeps open connections: removing a listener's last prefix
-    /// closes its socket (Stop or Close would also drop every open stream without a clean end).
-    /// </summary>
-    private void StopListening()
-    {
-        try
-        {
-            _listener.Prefixes.Clear();
-        }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-        {
-            _log.Warning("Could not stop accepting before ending streams: {Error}", ex.Message);
-        }
     }
 
     /// <summary>Awaits the scenario clock; if it faults, marks the hub failed (ending every stream) and asks for shutdown.</summary>
@@ -156,14 +119,14 @@ internal sealed class SseFlightsServer(
         }
     }
 
-    private async Task AcceptAsync(CancellationToken cancellationToken)
+    private async Task AcceptAsync(ListenerHost listener, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             HttpListenerContext context;
             try
             {
-                context = await _listener.GetContextAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                context = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -251,7 +214,7 @@ internal sealed class SseFlightsServer(
     public ValueTask DisposeAsync()
     {
         _lifetime.Dispose();
-        _listener.Close();
+        _listener?.Dispose();
         registry.Dispose();
         meter.Dispose();
         return ValueTask.CompletedTask;

@@ -45,7 +45,8 @@ internal sealed class StreamSessions
         }
     }
 
-    private EventStreamSession[] Copy()
+    /// <summary>The sessions open now, as a copy.</summary>
+    public EventStreamSession[] Copy()
     {
         lock (_gate)
         {

@@ -11,7 +11,7 @@ repo=$(cd "$here/.." && pwd)
 ns=${BENCH_NS:-"100 1000 2000 5000 10000"}
 reps=${BENCH_REPS:-3}
 servers=${BENCH_SERVERS:-"sseflights sseflights-aot node kestrel limit"}
-modes=${BENCH_MODES:-"steady throughput stalled storm soak"}
+modes=${BENCH_MODES:-"steady throughput stalled storm soak close"}
 window=${BENCH_SECONDS:-30}
 settle=${BENCH_SETTLE:-2}
 concurrency=${BENCH_CONNECT_CONCURRENCY:-500}
@@ -28,6 +28,8 @@ soak_n=${BENCH_SOAK_N:-200}
 soak_seconds=${BENCH_SOAK_SECONDS:-180}
 soak_retry=${BENCH_SOAK_RETRY:-250}
 soak_drop_every=${BENCH_SOAK_DROP_EVERY:-0.5}
+close_ns=${BENCH_CLOSE_NS:-2000}
+close_window=${BENCH_CLOSE_SECONDS:-10}
 run_timeout=${BENCH_RUN_TIMEOUT:-600}
 out=${BENCH_OUT:-$here/results}
 sseflights=${BENCH_SSEFLIGHTS:-$repo/SseFlights/bin/Release/net10.0/sseflights}
@@ -108,7 +110,8 @@ dotnet "$bench_dll" scenarios --out "$here/scenarios" \
   --throughput-rate "$throughput_rate" --throughput-speed "$throughput_speed" \
   --throughput-seconds "$(awk -v w="$throughput_window" 'BEGIN { print w + 20 }')" \
   --storm-drop-at "$storm_drop_at" --storm-seconds "$storm_seconds" \
-  --soak-drop-every "$soak_drop_every" --soak-seconds "$soak_scenario_seconds"
+  --soak-drop-every "$soak_drop_every" --soak-seconds "$soak_scenario_seconds" \
+  --close-after "$(awk -v w="$close_window" 'BEGIN { print w + 15 }')"
 cp -r "$here/scenarios" "$raw/scenarios"
 runs="$raw/runs.jsonl"
 : >"$runs"
@@ -188,6 +191,12 @@ for ((rep = 1; rep <= reps; rep++)); do
         # Every server is started with --retry; its clients wait that long after each drop, as browsers do.
         run_cell soak "$soak_n" "$rep" "$index" --scenario "$here/scenarios/soak.json" --soak --retry "$soak_retry" \
           --seconds "$soak_seconds" --settle "$settle" ;;
+      close)
+        # The steady timeline, then closedConnection: the close's latency beside the same run's events'.
+        for n in $close_ns; do
+          run_cell close "$n" "$rep" "$index" --scenario "$here/scenarios/close.json" --seconds "$close_window" --settle "$settle"
+          index=$((index + 1))
+        done ;;
       *) log "unknown mode $mode" ;;
     esac
     index=$((index + 1))

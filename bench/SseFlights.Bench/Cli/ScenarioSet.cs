@@ -16,7 +16,8 @@ internal sealed record ScenarioSet(
     int StallPadding,
     double SoakFirstDrop,
     double SoakDropEvery,
-    double SoakSeconds)
+    double SoakSeconds,
+    double CloseAfter)
 {
     public const int Flights = 20;
 
@@ -44,6 +45,9 @@ internal sealed record ScenarioSet(
         // wait, resume with Last-Event-ID and are resent what they missed, over and over.
         ScenarioWriter.Write(Path.Combine(directory, "soak.json"), $"Bench soak, drop every {SoakDropEvery:0.##} s", Flights,
             firstAt: 1, spacing: 1 / SteadyRate, count: (int)(SteadyRate * SoakSeconds), drops: SoakDrops());
+        // The steady timeline for CloseAfter seconds, then closedConnection: every stream gets it and ends.
+        ScenarioWriter.Write(Path.Combine(directory, "close.json"), $"Bench close after {CloseAfter:0.##} s", Flights,
+            firstAt: 1, spacing: 1 / SteadyRate, count: (int)(SteadyRate * CloseAfter), drops: [], close: true);
         WriteSmoke(directory);
     }
 

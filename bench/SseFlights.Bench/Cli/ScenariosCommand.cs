@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace SseFlights.Bench.Cli;
 
-/// <summary><c>scenarios</c>: writes steady.json, throughput.json, stall.json, storm.json, soak.json and smoke.json.</summary>
+/// <summary><c>scenarios</c>: writes steady.json, throughput.json, stall.json, storm.json, soak.json, close.json and smoke.json.</summary>
 internal static class ScenariosCommand
 {
     public static Command Create()
@@ -20,6 +20,7 @@ internal static class ScenariosCommand
         var soakFirstDrop = new Option<double>("--soak-first-drop") { Description = "Seconds of soak.json's first drop (after the clients are in; between two events)", DefaultValueFactory = _ => 5.05 };
         var soakDropEvery = new Option<double>("--soak-drop-every") { Description = "Seconds between soak.json's drops (a multiple of the event spacing keeps them between events)", DefaultValueFactory = _ => 0.5 };
         var soakSeconds = new Option<double>("--soak-seconds") { Description = "Length of soak.json", DefaultValueFactory = _ => 240 };
+        var closeAfter = new Option<double>("--close-after") { Description = "Seconds of steady events in close.json before its closedConnection", DefaultValueFactory = _ => 20 };
         soakDropEvery.Validators.Add(result =>
         {
             if (result.Tokens.Count == 0) return; // The default.
@@ -32,7 +33,7 @@ internal static class ScenariosCommand
         var command = new Command("scenarios", "Write the bench scenario files.")
         {
             output, steadyRate, steadySeconds, tpRate, tpSeconds, tpSpeed, tpLead, dropAt, stormSeconds, stallPadding,
-            soakFirstDrop, soakDropEvery, soakSeconds,
+            soakFirstDrop, soakDropEvery, soakSeconds, closeAfter,
         };
         command.SetAction(parse =>
         {
@@ -40,10 +41,11 @@ internal static class ScenariosCommand
                 parse.GetValue(steadyRate), parse.GetValue(steadySeconds),
                 parse.GetValue(tpRate), parse.GetValue(tpSeconds), parse.GetValue(tpSpeed), parse.GetValue(tpLead),
                 parse.GetValue(dropAt), parse.GetValue(stormSeconds), parse.GetValue(stallPadding),
-                parse.GetValue(soakFirstDrop), parse.GetValue(soakDropEvery), parse.GetValue(soakSeconds));
+                parse.GetValue(soakFirstDrop), parse.GetValue(soakDropEvery), parse.GetValue(soakSeconds),
+                parse.GetValue(closeAfter));
             string folder = parse.GetValue(output)!;
             set.WriteAll(folder);
-            Console.Error.WriteLine($"wrote steady.json, throughput.json, stall.json, storm.json, soak.json and smoke.json to {folder}");
+            Console.Error.WriteLine($"wrote steady.json, throughput.json, stall.json, storm.json, soak.json, close.json and smoke.json to {folder}");
             return 0;
         });
         return command;

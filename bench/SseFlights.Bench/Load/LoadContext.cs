@@ -49,6 +49,9 @@ internal sealed class LoadContext
     /// <summary>Soak: time from each reconnect in the window to the arrival of what it had missed.</summary>
     public LatencyHistogram CatchUp { get; } = new();
 
+    /// <summary>The close (closedConnection) at every client: arrival minus due time, kept apart from the ordinary events.</summary>
+    public LatencyHistogram CloseLatency { get; } = new();
+
     /// <summary>Highest latency (µs) of each event id over all clients: which events were slow.</summary>
     public long[] WorstByEvent { get; }
 

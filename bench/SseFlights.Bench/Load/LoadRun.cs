@@ -98,7 +98,7 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
             double connectSeconds = WallClock.SecondsBetween(connectStart, lastConnect);
             progress.WriteLine($"  connected {connected}/{settings.Clients} in {connectSeconds:F2} s" + (settings.Stalled > 0 ? $" (+{stalledConnected} stalled)" : ""));
 
-            (long windowStart, long windowEnd) = Window(due, Math.Max(lastConnect + WallClock.FromSeconds(settings.SettleSeconds), soakFrom ?? long.MinValue));
+            (long windowStart, long windowEnd) = Window(due, schedule?.CloseId, Math.Max(lastConnect + WallClock.FromSeconds(settings.SettleSeconds), soakFrom ?? long.MinValue));
             context.SetWindow(windowStart, windowEnd);
             if (drop is not null && (context.DropTimestamp < windowStart || context.DropTimestamp > windowEnd))
             {
@@ -126,6 +126,12 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
                     Math.Max(0, WallClock.SecondsBetween(WallClock.Now(), deadline)),
                     stop.Token);
             }
+            if (schedule?.CloseId is { } closeId && due is not null)
+            {
+                // Every stream ends with the close: wait for it at each client, as long as the drain allows after its due time.
+                double untilClose = Math.Max(0, WallClock.SecondsBetween(WallClock.Now(), due[closeId])) + settings.DrainSeconds;
+                await WaitUntilAsync(() => clients.All(c => !c.EverConnected || c.CloseLatencyMicroseconds is not null), untilClose, stop.Token);
+            }
             ServerCounters? countersDrained = await probe.ReadCountersAsync(stop.Token);
             int stalledClosed = await StalledClosedAsync(stalled);
             // Stop every client before counting, so nothing arrives while the books are closed.
@@ -135,6 +141,9 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
             double windowSeconds = WallClock.SecondsBetween(windowStart, windowEnd);
             long deliveries = clients.Sum(c => c.WindowDeliveries);
             long eventsInWindow = due is null ? 0 : due.Skip(1).LongCount(t => t >= windowStart && t <= windowEnd);
+            LatencySummary latency = context.Latency.Summarize(
+                clients.Select(c => c.MinLatencyMicroseconds).DefaultIfEmpty(0).Min(),
+                clients.Select(c => c.MaxLatencyMicroseconds).DefaultIfEmpty(0).Max());
             var result = new RunResult
             {
                 Server = settings.ServerLabel,
@@ -153,9 +162,8 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
                 Deliveries = deliveries,
                 DeliveriesPerSecond = Math.Round(deliveries / windowSeconds, 1),
                 Missing = missing,
-                Latency = context.Latency.Summarize(
-                    clients.Select(c => c.MinLatencyMicroseconds).DefaultIfEmpty(0).Min(),
-                    clients.Select(c => c.MaxLatencyMicroseconds).DefaultIfEmpty(0).Max()),
+                Latency = latency,
+                Close = schedule?.CloseId is null ? null : RunStatistics.Close(schedule, clients, context.CloseLatency, latency),
                 Events = clients.Sum(c => c.Events),
                 Reads = clients.Sum(c => c.Reads),
                 Gaps = clients.Sum(c => c.Gaps),
@@ -249,14 +257,16 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
     /// <summary>The window opens at <paramref name="earliest"/> (every client in and settled, and for a
     /// soak its first drop) but not before the first event is due, and lasts
     /// <see cref="RunSettings.Seconds"/> or until the last event is due.</summary>
-    private (long Start, long End) Window(long[]? due, long earliest)
+    private (long Start, long End) Window(long[]? due, long? closeId, long earliest)
     {
         long start = earliest;
         if (due is { Length: > 1 }) start = Math.Max(start, due[1]);
         long end = start + WallClock.FromSeconds(settings.Seconds);
-        if (due is { Length: > 1 } && due[^1] < end)
+        // The close ends every stream: the window holds ordinary events only, so it ends before the close.
+        long lastOrdinary = due is null ? 0 : closeId is { } close ? close - 1 : due.Length - 1;
+        if (due is { Length: > 1 } && lastOrdinary > 0 && due[lastOrdinary] < end)
         {
-            end = due[^1];
+            end = due[lastOrdinary];
             _errors.Add($"the scenario ends {WallClock.SecondsBetween(start, end):F1} s into the window: make it longer");
             if (end <= start) end = start + WallClock.FromSeconds(1);
         }
@@ -313,6 +323,7 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
         if (result.UnknownIds > 0) _errors.Add($"{result.UnknownIds} events with ids beyond the scenario");
         if (result.Deliveries == 0) _errors.Add("no events arrived in the window");
         if (result.Missing > 0) _errors.Add($"{result.Missing} deliveries of window events had not arrived by the end of the drain");
+        if (result.Close is { } close && close.Reached < close.Clients) _errors.Add($"{close.Clients - close.Reached} clients never got the close");
         if (result.Storm is { NotCaughtUp: > 0 } storm) _errors.Add($"{storm.NotCaughtUp} clients had not caught up after the drop");
         if (result.Soak is { } soak)
         {

@@ -98,6 +98,15 @@ internal static class RunStatistics
             reconnects == 0 || allocatedBytes is null ? null : Math.Round(allocatedBytes.Value / (double)reconnects, 0));
     }
 
+    /// <summary>The close at every connected client, against the run's ordinary events.</summary>
+    public static CloseStats Close(Schedule schedule, StreamClient[] clients, LatencyHistogram closeLatency, LatencySummary ordinary)
+    {
+        long[] reached = [.. clients.Where(c => c.CloseLatencyMicroseconds is not null).Select(c => c.CloseLatencyMicroseconds!.Value)];
+        LatencySummary close = closeLatency.Summarize(reached.DefaultIfEmpty(0).Min(), reached.DefaultIfEmpty(0).Max());
+        double? ratio = close.P50Ms is { } p50 && ordinary.P50Ms is > 0 ? Math.Round(p50 / ordinary.P50Ms.Value, 2) : null;
+        return new CloseStats(schedule.AtOf(schedule.CloseId!.Value), clients.Count(c => c.EverConnected), reached.Length, close.P50Ms, close.P99Ms, close.MaxMs, ordinary.P50Ms, ratio);
+    }
+
     /// <summary>The <paramref name="count"/> window events with the highest latency at any client.</summary>
     public static IReadOnlyList<SlowEvent> Slowest(long[] worstByEvent, Schedule schedule, int count) =>
         Enumerable.Range(1, Math.Max(0, worstByEvent.Length - 1))

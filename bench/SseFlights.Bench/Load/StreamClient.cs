@@ -269,6 +269,13 @@ internal sealed class StreamClient : ISseFrameSink
             return;
         }
         long dueAt = due[id];
+        if (_closedSeen && eventType.SequenceEqual("closedConnection"u8))
+        {
+            // The close is measured on its own, whenever it is due: a run's ordinary latency leaves it out.
+            CloseLatencyMicroseconds = (arrival - dueAt) / WallClock.TimestampsPerMicrosecond;
+            _context.CloseLatency.Record(CloseLatencyMicroseconds.Value);
+            return;
+        }
         if (dueAt < _context.WindowStart || dueAt > _context.WindowEnd) return;
         WindowEvents++;
         long microseconds = (arrival - dueAt) / WallClock.TimestampsPerMicrosecond;
@@ -286,6 +293,9 @@ internal sealed class StreamClient : ISseFrameSink
         if (microseconds > MaxLatencyMicroseconds) MaxLatencyMicroseconds = microseconds;
         _context.Latency.Record(microseconds);
     }
+
+    /// <summary>Arrival minus due time of the close at this client (µs), once it has arrived.</summary>
+    public long? CloseLatencyMicroseconds { get; private set; }
 
     private enum Outcome
     {

@@ -42,6 +42,13 @@ internal static class MarkdownReport
         (Metrics.CpuPercent, "server CPU %"), (Metrics.ThreadsPeak, "threads peak"),
     ];
 
+    // The close run: the close against the same run's ordinary events.
+    private static readonly (string Metric, string Header)[] CloseColumns =
+    [
+        (Metrics.P50, "events p50 ms"), (Metrics.CloseP50, "close p50 ms"), (Metrics.CloseP99, "close p99 ms"), (Metrics.CloseMax, "close max ms"),
+        (Metrics.CloseOverOrdinary, "close p50 × events p50"), (Metrics.CpuPerMillion, "CPU s / M deliveries"),
+    ];
+
     private static readonly (string Metric, string Header)[] StalledColumns =
     [
         (Metrics.StalledClosed, "stalled closed by server"),
@@ -55,6 +62,7 @@ internal static class MarkdownReport
         ["stalled"] = "Stalled clients among healthy ones (latency of the healthy ones)",
         ["storm"] = "Reconnect storm: every stream cut by a drop",
         ["soak"] = "Reconnect-heavy soak: drops over and over, clients reconnect after the server's retry",
+        ["close"] = "The close: closedConnection to every stream, which then ends",
     };
 
     public static string Render(ReportDocument report, string rawSource)
@@ -88,7 +96,12 @@ internal static class MarkdownReport
         {
             md.AppendLine($"## {Titles.GetValueOrDefault(mode.Key, mode.Key)}");
             md.AppendLine();
-            (string Metric, string Header)[] columns = mode.Key == "soak" ? SoakColumns : [.. LatencyColumns, .. CostColumns, .. Extra(mode.Key)];
+            (string Metric, string Header)[] columns = mode.Key switch
+            {
+                "soak" => SoakColumns,
+                "close" => CloseColumns,
+                _ => [.. LatencyColumns, .. CostColumns, .. Extra(mode.Key)],
+            };
             if (mode.Key == "soak") RenderSoakNote(md, [.. mode]);
             md.AppendLine("| N | server | runs ok | failed | gaps | missing | " + string.Join(" | ", columns.Select(c => c.Header)) + " |");
             md.AppendLine("| --- | --- | --- | --- | --- | --- | " + string.Join(" | ", columns.Select(_ => "---")) + " |");

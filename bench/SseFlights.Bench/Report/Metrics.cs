@@ -39,6 +39,10 @@ internal static class Metrics
     public const string SoakRetry = "soakRetryMs";
     public const string SoakDropEvery = "soakDropEverySeconds";
     public const string AllocatedPerReconnect = "allocatedBytesPerReconnect";
+    public const string CloseP50 = "closeP50Ms";
+    public const string CloseP99 = "closeP99Ms";
+    public const string CloseMax = "closeMaxMs";
+    public const string CloseOverOrdinary = "closeP50OverOrdinaryP50";
 
     /// <summary>Metrics where more is better; for the rest less is.</summary>
     public static bool HigherIsBetter(string metric) => metric is DeliveriesPerSecond or SoakReconnectsPerSecond;
@@ -84,5 +88,9 @@ internal static class Metrics
         yield return (SoakRetry, r.Soak?.RetryMs);
         yield return (SoakDropEvery, r.Soak?.DropEverySeconds);
         yield return (AllocatedPerReconnect, r.Soak?.AllocatedBytesPerReconnect);
+        yield return (CloseP50, r.Close?.P50Ms);
+        yield return (CloseP99, r.Close?.P99Ms);
+        yield return (CloseMax, r.Close?.MaxMs);
+        yield return (CloseOverOrdinary, r.Close?.P50OverOrdinaryP50);
     }
 }

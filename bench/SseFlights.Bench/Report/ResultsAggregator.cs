@@ -78,7 +78,8 @@ internal static class ResultsAggregator
         "stalled" => 3,
         "storm" => 4,
         "soak" => 5,
-        _ => 6,
+        "close" => 6,
+        _ => 7,
     };
 
     public static int ServerOrder(string server) => server switch

@@ -51,6 +51,7 @@ internal sealed record RunResult
     public ServerStats? ServerStats { get; init; }
     public required BenchStats Bench { get; init; }
     public StormStats? Storm { get; init; }
+    public CloseStats? Close { get; init; }
     public SoakStats? Soak { get; init; }
     public StalledStats? StalledClients { get; init; }
 }
@@ -107,6 +108,18 @@ internal sealed record StormStats(
     double? CatchUpP99Ms,
     double? CatchUpMaxMs,
     double? AllCaughtUpSeconds);
+
+/// <summary>The close (closedConnection), which ends every stream: when it reached each client against
+/// its due time, beside the median of the same run's ordinary events, and the two's ratio.</summary>
+internal sealed record CloseStats(
+    double CloseAtSeconds,
+    int Clients,
+    int Reached,
+    double? P50Ms,
+    double? P99Ms,
+    double? MaxMs,
+    double? OrdinaryP50Ms,
+    double? P50OverOrdinaryP50);
 
 /// <summary>The reconnect-heavy soak, over the window: reconnects started in it (each after the
 /// server's retry: of <paramref name="RetryMs"/>, the value the clients received), those that got no

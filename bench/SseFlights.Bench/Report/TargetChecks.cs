@@ -33,6 +33,7 @@ internal static class TargetChecks
         double? catchUp = ResultsAggregator.Median(usStorm, Metrics.CatchUpMax);
         checks.Add(AtMost($"Storm N={N(usStorm)}: all caught up within 1 s", catchUp / 1000, 1, "s"));
         checks.AddRange(Soak(cells.Where(c => c.Mode == "soak" && c.Server == ours).MaxBy(c => c.Clients)));
+        checks.Add(Close(ResultsAggregator.Find(cells, "close", 2_000, ours)));
 
         foreach ((string mode, int? n) in (IEnumerable<(string, int?)>)[("steady", 2_000), ("steady", 10_000), ("throughput", null)])
         {
@@ -48,6 +49,16 @@ internal static class TargetChecks
                 : new TargetCheck(name, Inv($"{ratio:0.##}× ({ResultsAggregator.Median(us, Metrics.CpuPerMillion):0.##} against {ResultsAggregator.Median(limit, Metrics.CpuPerMillion):0.##} CPU s / M deliveries)"), ratio <= 1.5));
         }
         return checks;
+    }
+
+    /// <summary>Issue #21: the close reaches 2,000 streams about as fast as an ordinary event of the same run.</summary>
+    private static TargetCheck Close(Cell? close)
+    {
+        const string Name = "Close N=2,000: the close's p50 ≤ 1.5× the same run's events' p50";
+        double? ratio = ResultsAggregator.Median(close, Metrics.CloseOverOrdinary);
+        return ratio is null
+            ? NotMeasured(Name)
+            : new TargetCheck(Name, Inv($"{ratio:0.##}× (close p50 {ResultsAggregator.Median(close, Metrics.CloseP50):0.#} ms, max {ResultsAggregator.Median(close, Metrics.CloseMax):0.#} ms; events p50 {ResultsAggregator.Median(close, Metrics.P50):0.#} ms)"), ratio <= 1.5);
     }
 
     /// <summary>

@@ -21,8 +21,10 @@ internal static class ScenarioWriter
     /// <param name="drops">Scenario seconds of each <c>drop</c>, ascending (empty for none).</param>
     /// <param name="indented">Indent for reading; the large throughput file is written compact.</param>
     /// <param name="statePadding">Characters appended to each state, to make events this much bigger.</param>
+    /// <param name="close">End with closedConnection one spacing after the last event.</param>
     public static void Write(
-        string path, string name, int flights, double firstAt, double spacing, int count, IReadOnlyList<double> drops, bool indented = true, int statePadding = 0)
+        string path, string name, int flights, double firstAt, double spacing, int count, IReadOnlyList<double> drops, bool indented = true, int statePadding = 0,
+        bool close = false)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using FileStream file = File.Create(path);
@@ -59,6 +61,13 @@ internal static class ScenarioWriter
             json.WriteEndObject();
         }
         while (nextDrop < drops.Count) WriteDrop(json, drops[nextDrop++]);
+        if (close)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("at", Math.Round(firstAt + count * spacing, 6));
+            json.WriteString("event", "closedConnection");
+            json.WriteEndObject();
+        }
         json.WriteEndArray();
         json.WriteEndObject();
     }

@@ -4,7 +4,7 @@ namespace SseFlights.Bench.Scenario;
 
 /// <summary>What the load generator needs from a scenario file: when each event id is due
 /// (ids count timeline events 1, 2, 3... in order; a <c>drop</c> gets none) and where the drops are.</summary>
-internal sealed record Schedule(string Name, IReadOnlyList<double> EventAt, IReadOnlyList<Drop> Drops)
+internal sealed record Schedule(string Name, IReadOnlyList<double> EventAt, IReadOnlyList<Drop> Drops, long? CloseId = null)
 {
     /// <summary>Seconds of scenario time at which event <paramref name="id"/> (1-based) is due.</summary>
     public double AtOf(long id) => EventAt[(int)id - 1];
@@ -18,6 +18,7 @@ internal sealed record Schedule(string Name, IReadOnlyList<double> EventAt, IRea
         string name = root.TryGetProperty("name", out JsonElement n) ? n.GetString() ?? "" : "";
         var eventAt = new List<double>();
         var drops = new List<Drop>();
+        long? closeId = null;
         foreach (JsonElement entry in root.GetProperty("timeline").EnumerateArray())
         {
             double at = entry.GetProperty("at").GetDouble();
@@ -28,9 +29,10 @@ internal sealed record Schedule(string Name, IReadOnlyList<double> EventAt, IRea
             else
             {
                 eventAt.Add(at);
+                if (entry.TryGetProperty("event", out JsonElement type) && type.GetString() == "closedConnection") closeId = eventAt.Count;
             }
         }
-        return new Schedule(name, eventAt, drops);
+        return new Schedule(name, eventAt, drops, closeId);
     }
 }
 

@@ -68,16 +68,22 @@ internal sealed class FanoutBatch(int streams)
 
         public void Run(int share)
         {
-            int start = (int)((long)count * share / shares), end = (int)((long)count * (share + 1) / shares);
-            for (int i = start; i < end; i++)
-            {
-                wakes[i].Wake();
-            }
+            // Writers that end their stream here (the close) do it after the whole share: see AfterFanout.
+            AfterFanout.RunShare(static state => state.Run.WakeShare(state.Share), (Run: this, Share: share));
 
             if (Interlocked.Increment(ref _ended) == shares)
             {
                 Array.Clear(wakes, 0, count);
                 ArrayPool<FrameQueue>.Shared.Return(wakes);
+            }
+        }
+
+        private void WakeShare(int share)
+        {
+            int start = (int)((long)count * share / shares), end = (int)((long)count * (share + 1) / shares);
+            for (int i = start; i < end; i++)
+            {
+                wakes[i].Wake();
             }
         }
     }

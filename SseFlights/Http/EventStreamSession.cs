@@ -168,6 +168,10 @@ internal sealed class EventStreamSession : IEventSubscriber, IAsyncDisposable
                 if (await WriteQueuedAsync(_queue).ConfigureAwait(false))
                 {
                     _endReason = StreamEndReason.Closed;
+
+                    // The close reaches every stream in one fan-out: this response ends after the fan-out's
+                    // share has written the close to every stream it holds, not before the next one's.
+                    await AfterFanout.Yield();
                     break;
                 }
             }

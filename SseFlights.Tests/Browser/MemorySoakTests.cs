@@ -7,13 +7,13 @@ namespace SseFlights.Tests.Browser;
 /// <summary>
 /// A board on a wall runs for weeks, so the page must hold its memory flat: the bundled scenario at
 /// --speed 200 for 60 s (thousands of frames), with DOM nodes and JS heap read through CDP after a
-/// forced GC at 20 s and at 60 s. Before the page was bounded, nodes grew about 11 per frame.
+/// forced GC, as the floor of twelve readings at 20 s and at 60 s. Before the page was bounded, nodes grew about 11 per frame.
 /// </summary>
 public class MemorySoakTests : BrowserTest
 {
     [Test]
     [CancelAfter(120_000)]
-    public async Task BundledScenarioAtSpeed200_For60Seconds_NodesAndHeapGrowLessThan10Percent()
+    public async Task BundledScenarioAtSpeed200_For60Seconds_NodeAndHeapFloorsGrowLessThan10Percent()
     {
         var server = await StartServerAsync(ScenarioLoader.LoadBundled(), TimeProvider.System, o => o with { Speed = 200 });
         var page = await OpenPageAsync(server);
@@ -61,17 +61,19 @@ public class MemorySoakTests : BrowserTest
     }
 
     /// <summary>
-    /// The median of five readings half a second apart, each after a forced GC: a reading can land
-    /// while removed rows are still fading (a few hundred nodes held for 0.8 s), which is not growth.
+    /// The floor of a window: the smallest of twelve readings a quarter of a second apart, each after a
+    /// forced GC. The board legitimately holds 6 to 9 rows, plus removed ones still fading for 0.8 s, so
+    /// any single reading moves by more than 10 % with the scenario; the floor does not, and a leak
+    /// raises it (before the page was bounded, nodes grew about 11 per frame).
     /// </summary>
     private static async Task<(double Nodes, double Heap)> MetricsAsync(ICDPSession cdp)
     {
         var readings = new List<(double Nodes, double Heap)>();
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 12; i++)
         {
             if (i > 0)
             {
-                await Task.Delay(500);
+                await Task.Delay(250);
             }
 
             await cdp.SendAsync("HeapProfiler.collectGarbage");
@@ -80,6 +82,6 @@ public class MemorySoakTests : BrowserTest
             readings.Add((metrics["Nodes"], metrics["JSHeapUsedSize"]));
         }
 
-        return (readings.Select(r => r.Nodes).Order().ElementAt(2), readings.Select(r => r.Heap).Order().ElementAt(2));
+        return (readings.Min(r => r.Nodes), readings.Min(r => r.Heap));
     }
 }

@@ -63,7 +63,7 @@ public class CommandLineTests
         await File.WriteAllTextAsync(Path.Combine(root, "index.html"), "<!doctype html><title>mine</title>");
         int port = FreePort.Reserve();
         await using var program = BuiltProgram.Start("--port", port.ToString(), "--wwwroot", root);
-        await program.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));
+        await Readiness.RequireAsync(program, port);
         using var http = new HttpClient();
         Assert.That(await http.GetStringAsync($"http://localhost:{port}/"), Is.EqualTo("<!doctype html><title>mine</title>"));
         program.Signal(Sigterm);
@@ -133,7 +133,7 @@ public class CommandLineTests
     {
         int port = FreePort.Reserve();
         await using var program = BuiltProgram.Start("--port", port.ToString());
-        await program.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));
+        await Readiness.RequireAsync(program, port);
         using var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}/") };
         await using var client = await SseConnection.OpenAsync(http);
         Assert.That((await client.NextAsync())!.Value.EventType, Is.EqualTo("snapshot"));
@@ -154,7 +154,7 @@ public class CommandLineTests
     {
         int port = FreePort.Reserve();
         await using var program = BuiltProgram.Start("--port", port.ToString());
-        await program.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));
+        await Readiness.RequireAsync(program, port);
         Assert.That(program.Stdout, Does.Contain(
             $"SseFlights is live: open http://localhost:{port}/ for the board, stream http://localhost:{port}/events; scenario Morning arrivals: 6 flights, 40 entries, 96 s cycle, repeating"));
 
@@ -174,7 +174,7 @@ public class CommandLineTests
     {
         int port = FreePort.Reserve();
         await using var program = BuiltProgram.Start("--port", port.ToString(), "--log-format", "json");
-        await program.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));
+        await Readiness.RequireAsync(program, port);
         program.Signal(Sigterm);
         Assert.That(await program.WaitForExitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(0));
 
@@ -193,7 +193,7 @@ public class CommandLineTests
     {
         int port = FreePort.Reserve();
         await using var program = BuiltProgram.Start("--port", port.ToString(), "--host", "0.0.0.0");
-        await program.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));
+        await Readiness.RequireAsync(program, port);
         Assert.That(program.Stdout, Does.Contain("WRN] Listening on every interface (--host 0.0.0.0): the board is now reachable from the network"));
         program.Signal(Sigterm);
         Assert.That(await program.WaitForExitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(0));

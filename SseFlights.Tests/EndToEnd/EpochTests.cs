@@ -53,10 +53,10 @@ public class EpochTests
 
         int portA = FreePort.Reserve();
         await using var a = BuiltProgram.Start("--port", portA.ToString(CultureInfo.InvariantCulture), "--scenario", scenario, "--epoch", epoch);
-        await a.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));
+        await Readiness.RequireAsync(a, portA);
         int portB = FreePort.Reserve();
         await using var b = BuiltProgram.Start("--port", portB.ToString(CultureInfo.InvariantCulture), "--scenario", scenario, "--epoch", epoch);
-        await b.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));
+        await Readiness.RequireAsync(b, portB);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
         using var healthA = JsonDocument.Parse(await http.GetStringAsync($"http://localhost:{portA}/healthz"));

@@ -27,4 +27,13 @@ internal static class Readiness
         Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"/healthz of a server that said it is live\nstdout:\n{program.Stdout}\nstderr:\n{program.Stderr}");
         return true;
     }
+
+    /// <summary>Waits for <see cref="WaitAsync"/>, failing the test with what the program printed if it exited instead.</summary>
+    public static async Task RequireAsync(BuiltProgram program, int port, TimeSpan? timeout = null)
+    {
+        if (!await WaitAsync(program, port, timeout))
+        {
+            Assert.Fail($"the server exited before it was ready\nstdout:\n{program.Stdout}\nstderr:\n{program.Stderr}");
+        }
+    }
 }

@@ -51,8 +51,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             var program = BuiltProgram.StartExecutable(executable, folder, [.. options, "--port", port.ToString(), "--scenario", "scenario.json"], environment);
             try
             {
-                await program.WaitForOutputAsync("SseFlights is live", TimeSpan.FromSeconds(20));
-                if (program.Stdout.Contains("SseFlights is live", StringComparison.Ordinal))
+                if (await Readiness.WaitAsync(program, port))
                 {
                     return new ServerProcess(program, port);
                 }

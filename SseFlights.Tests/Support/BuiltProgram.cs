@@ -104,7 +104,8 @@ internal sealed class BuiltProgram : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill();
+            // The whole tree: a program started through a wrapper (dotnet run, a shell) has children that hold its output open.
+            _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
 

@@ -13,7 +13,7 @@ namespace SseFlights.Tests.Browser;
 internal sealed class BoardPage : IAsyncDisposable
 {
     /// <summary>Runs before app.js: a MutationObserver keeps the history of the status element's state.</summary>
-    private const string StatusRecorder = """
+    internal const string StatusRecorder = """
         window.__statusHistory = [];
         document.addEventListener('DOMContentLoaded', () => {
           const status = document.getElementById('status');
@@ -23,7 +23,7 @@ internal sealed class BoardPage : IAsyncDisposable
         });
         """;
 
-    private const string DomRows = """
+    internal const string DomRows = """
         rows => rows.map(tr => ({
           flight: tr.querySelector('td.flight').textContent,
           origin: tr.querySelector('td.origin').textContent,

@@ -128,9 +128,11 @@ internal sealed class FirefoxPage : IAsyncDisposable
         }
     }
 
-    // Firefox's own line when an EventSource's request fails or is refused (a 503): not the page's.
+    // Firefox's own line when an EventSource's request fails or is refused (a 503), which BiDi reports
+    // as a script error although no script of the page threw.
     private static bool IsFailedRequest(string problem) =>
-        problem.StartsWith("console error: Firefox can’t establish a connection to the server at ", StringComparison.Ordinal);
+        problem.StartsWith("page error: Firefox can’t establish a connection to the server at ", StringComparison.Ordinal)
+        || problem.StartsWith("console error: Firefox can’t establish a connection to the server at ", StringComparison.Ordinal);
 
     public async ValueTask DisposeAsync() => await _firefox.SendAsync("closePage", new { page = Handle });
 

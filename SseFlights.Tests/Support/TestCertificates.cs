@@ -25,6 +25,9 @@ internal sealed class TestCertificates : IDisposable
 
     public string PrivkeyPath => Path.Combine(Folder, "privkey.pem");
 
+    /// <summary>Certificates already made in <paramref name="folder"/> (fullchain.pem, privkey.pem, ca.pem), which is deleted on dispose.</summary>
+    public static TestCertificates InFolder(string folder) => new(folder);
+
     /// <summary>Makes the CA and the localhost certificate (P-256 keys, valid for two days).</summary>
     public static async Task<TestCertificates> CreateAsync()
     {

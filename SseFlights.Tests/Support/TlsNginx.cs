@@ -41,10 +41,14 @@ internal sealed partial class TlsNginx : IAsyncDisposable
 
     public string PlainUrl => $"http://localhost:{PlainPort}/";
 
-    /// <summary>Starts the shipped config at <paramref name="configPath"/>, its upstream server lines pointed, in order, at <paramref name="nodes"/>.</summary>
-    public static async Task<TlsNginx> StartAsync(string configPath, IReadOnlyList<int> nodes, bool withPlainBlock = false)
+    /// <summary>
+    /// Starts the shipped config at <paramref name="configPath"/>, its upstream server lines pointed,
+    /// in order, at <paramref name="nodes"/>, serving <paramref name="certificates"/> (fresh ones for
+    /// localhost and 127.0.0.1 when none are given), which it then owns.
+    /// </summary>
+    public static async Task<TlsNginx> StartAsync(string configPath, IReadOnlyList<int> nodes, bool withPlainBlock = false, TestCertificates? certificates = null)
     {
-        var certificates = await TestCertificates.CreateAsync();
+        certificates ??= await TestCertificates.CreateAsync();
         try
         {
             string template = await File.ReadAllTextAsync(configPath);

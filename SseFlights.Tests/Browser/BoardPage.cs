@@ -13,7 +13,7 @@ namespace SseFlights.Tests.Browser;
 internal sealed class BoardPage : IAsyncDisposable
 {
     /// <summary>Runs before app.js: a MutationObserver keeps the history of the status element's state.</summary>
-    private const string StatusRecorder = """
+    internal const string StatusRecorder = """
         window.__statusHistory = [];
         document.addEventListener('DOMContentLoaded', () => {
           const status = document.getElementById('status');
@@ -23,7 +23,7 @@ internal sealed class BoardPage : IAsyncDisposable
         });
         """;
 
-    private const string DomRows = """
+    internal const string DomRows = """
         rows => rows.map(tr => ({
           flight: tr.querySelector('td.flight').textContent,
           origin: tr.querySelector('td.origin').textContent,
@@ -33,12 +33,16 @@ internal sealed class BoardPage : IAsyncDisposable
         """;
 
     private readonly IBrowserContext _context;
+
+    // False for a tab in a context several tabs share (NewTabAsync): disposing closes only the tab.
+    private readonly bool _ownsContext;
     private readonly List<string> _problems = [];
     private readonly List<IRequest> _eventsRequests = [];
 
-    private BoardPage(IBrowserContext context, IPage page)
+    private BoardPage(IBrowserContext context, IPage page, bool ownsContext = true)
     {
         _context = context;
+        _ownsContext = ownsContext;
         Page = page;
         page.Console += (_, message) =>
         {
@@ -106,6 +110,18 @@ internal sealed class BoardPage : IAsyncDisposable
 
         var response = await board.Page.GotoAsync(url);
         Assert.That(response?.Status, Is.EqualTo(200), "GET " + url);
+        return board;
+    }
+
+    /// <summary>
+    /// A new tab in <paramref name="context"/>, which the caller owns and other tabs may share (one
+    /// profile's tabs share its connections), with the recorders installed and nothing loaded yet:
+    /// the test navigates it, and may start a navigation it does not wait for.
+    /// </summary>
+    public static async Task<BoardPage> NewTabAsync(IBrowserContext context)
+    {
+        var board = new BoardPage(context, await context.NewPageAsync(), ownsContext: false);
+        await board.Page.AddInitScriptAsync(StatusRecorder);
         return board;
     }
 
@@ -214,7 +230,17 @@ internal sealed class BoardPage : IAsyncDisposable
         || (problem.StartsWith("console error: ", StringComparison.Ordinal) && problem.Contains("net::ERR_", StringComparison.Ordinal))
         || problem.StartsWith("console error: EventSource's response has", StringComparison.Ordinal);
 
-    public async ValueTask DisposeAsync() => await _context.CloseAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsContext)
+        {
+            await _context.CloseAsync();
+        }
+        else
+        {
+            await Page.CloseAsync();
+        }
+    }
 
     private void AddProblem(string problem)
     {

@@ -18,6 +18,7 @@ public abstract class BrowserTest
     private readonly List<BoardPage> _pages = [];
     private readonly List<TestServer> _servers = [];
     private readonly List<IAsyncDisposable> _proxies = [];
+    private readonly List<IBrowserContext> _contexts = [];
     private Chromium? _chromium;
 
     [OneTimeSetUp]
@@ -70,6 +71,23 @@ public abstract class BrowserTest
         return page;
     }
 
+    /// <summary>A context for several tabs (<see cref="NewTabAsync"/>), which share its connections as one profile's tabs do; closed after its tabs.</summary>
+    internal async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions options)
+    {
+        var context = await _chromium!.Browser.NewContextAsync(options);
+        context.SetDefaultTimeout(10_000);
+        _contexts.Add(context);
+        return context;
+    }
+
+    /// <summary>A new tab in <paramref name="context"/>, not yet navigated; checked and closed after the test like any page.</summary>
+    internal async Task<BoardPage> NewTabAsync(IBrowserContext context)
+    {
+        var page = await BoardPage.NewTabAsync(context);
+        _pages.Add(page);
+        return page;
+    }
+
     /// <summary>Closes a page before the test ends (a visitor leaving).</summary>
     internal async Task ClosePageAsync(BoardPage page)
     {
@@ -106,6 +124,11 @@ public abstract class BrowserTest
                 await page.DisposeAsync();
             }
 
+            foreach (var context in _contexts)
+            {
+                await context.CloseAsync();
+            }
+
             foreach (var proxy in _proxies)
             {
                 await proxy.DisposeAsync();
@@ -117,6 +140,7 @@ public abstract class BrowserTest
             }
 
             _proxies.Clear();
+            _contexts.Clear();
             _pages.Clear();
             _servers.Clear();
         }

@@ -7,7 +7,7 @@ namespace SseFlights.Tests.Browser;
 /// <summary>The page's connection: Stop and Resume with catch-up, reconnecting after a drop, and staying closed after the close.</summary>
 public class ConnectionTests : BrowserTest
 {
-    private const string StopAndResume = """
+    internal const string StopAndResume = """
         {
           "name": "Stop and resume",
           "flights": [
@@ -43,7 +43,7 @@ public class ConnectionTests : BrowserTest
         }
         """;
 
-    private const string Closing = """
+    internal const string Closing = """
         {
           "name": "Closing",
           "flights": [

@@ -15,11 +15,11 @@ namespace SseFlights.Tests.Browser;
 /// </summary>
 public class KioskTests : BrowserTest
 {
-    private const int FlightCount = 40;
+    internal const int FlightCount = 40;
 
     private static readonly string[] Cities = ["London", "Berlin", "Rome", "Oslo", "Tokyo", "Lima", "Cairo", "Dublin", "Madrid", "Vienna"];
 
-    private static string FortyFlights()
+    internal static string FortyFlights()
     {
         var flights = Enumerable.Range(0, FlightCount).Select(i => new
         {
@@ -36,7 +36,7 @@ public class KioskTests : BrowserTest
         });
     }
 
-    private const string VisibleRows = """
+    internal const string VisibleRows = """
         () => [...document.querySelectorAll('#board tbody tr')]
           .filter(tr => !tr.hidden && tr.getBoundingClientRect().height > 0)
           .map(tr => ({ flight: tr.dataset.flight, top: tr.getBoundingClientRect().top, bottom: tr.getBoundingClientRect().bottom }))

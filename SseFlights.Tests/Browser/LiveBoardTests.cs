@@ -8,7 +8,7 @@ namespace SseFlights.Tests.Browser;
 /// <summary>The board in the page follows the stream: snapshot, updates, additions, removals, in arrival order.</summary>
 public class LiveBoardTests : BrowserTest
 {
-    private const string Story = """
+    internal const string Story = """
         {
           "name": "Six steps",
           "flights": [

@@ -11,7 +11,7 @@ namespace SseFlights.Tests.Browser;
 /// </summary>
 public partial class RecoveryTests : BrowserTest
 {
-    private const string Quiet = """
+    internal const string Quiet = """
         {
           "name": "Quiet",
           "flights": [

@@ -56,7 +56,7 @@ public class ScreenshotTests : BrowserTest
     }
 
     /// <summary>Width and height from the PNG's IHDR chunk, which always comes first.</summary>
-    private static (int Width, int Height) PngSize(byte[] png)
+    internal static (int Width, int Height) PngSize(byte[] png)
     {
         Assert.That(png[..8], Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }), "PNG signature");
         return (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));

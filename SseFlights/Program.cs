@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Serilog;
 using SseFlights.Broadcast;
+using SseFlights.Sources;
 using SseFlights.Cli;
 using SseFlights.Http;
 using SseFlights.Metrics;
@@ -42,7 +43,7 @@ internal static class Program
         var registry = new MetricsRegistry(meter);
         var metrics = new ServerMetrics(meter, time);
         var hub = new EventHub(scenario, options.History, options.MaxClients, log);
-        var player = new ScenarioPlayer(scenario, hub, options.Speed, time, metrics, log, waitForRestart: options.Control, epoch: options.Epoch);
+        var player = new ScenarioSource(scenario, hub, options.Speed, time, metrics, log, waitForRestart: options.Control, epoch: options.Epoch);
         if (options.Epoch is not null)
         {
             // Replicas: an id another replica issued a moment ago (its clock a little ahead) is held, not a snapshot.

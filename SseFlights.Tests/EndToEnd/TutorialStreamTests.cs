@@ -23,7 +23,7 @@ public class TutorialStreamTests
         Assert.That((snapshot!.Value.EventType, snapshot.Value.EventId), Is.EqualTo(("snapshot", "0")));
         Assert.That(client.RawText, Is.EqualTo("retry: 3000\n\n" + TutorialBytes.Snapshot0));
 
-        // Each event arrives once the clock reaches it (that none fires early is pinned to the tick in ScenarioPlayerTests).
+        // Each event arrives once the clock reaches it (that none fires early is pinned to the tick in ScenarioSourceTests).
         time.Advance(TimeSpan.FromSeconds(3));
         var first = await client.NextAsync();
         Assert.That((first!.Value.EventType, first.Value.EventId, first.Value.Data), Is.EqualTo(("flightStateUpdate", "1", "{\"flight\":\"I768\",\"state\":\"landing\"}")));

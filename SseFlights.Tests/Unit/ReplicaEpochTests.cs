@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SseFlights.Broadcast;
+using SseFlights.Sources;
 using SseFlights.Metrics;
 using SseFlights.Scenario;
 using SseFlights.Tests.Support;
@@ -46,7 +47,7 @@ public class ReplicaEpochTests
         {
             Time = new FakeTimeProvider(startsAt);
             Hub = new EventHub(scenario, history, 100, Serilog.Core.Logger.None);
-            Player = new ScenarioPlayer(scenario, Hub, 1, Time, new ServerMetrics(_meter, Time), Serilog.Core.Logger.None, epoch: epoch);
+            Player = new ScenarioSource(scenario, Hub, 1, Time, new ServerMetrics(_meter, Time), Serilog.Core.Logger.None, epoch: epoch);
             Hub.HoldHorizon = () => Player.IdReachedWithin(TimeSpan.FromSeconds(2));
             Run = Player.RunAsync(CancellationToken.None);
         }
@@ -55,7 +56,7 @@ public class ReplicaEpochTests
 
         public EventHub Hub { get; }
 
-        public ScenarioPlayer Player { get; }
+        public ScenarioSource Player { get; }
 
         public Task Run { get; }
 

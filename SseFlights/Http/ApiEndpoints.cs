@@ -1,12 +1,13 @@
 using System.Net;
 using SseFlights.Broadcast;
+using SseFlights.Sources;
 using SseFlights.Metrics;
 using SseFlights.Scenario;
 
 namespace SseFlights.Http;
 
 /// <summary>The JSON endpoints: the board for non-SSE clients, the scenario for the page, health for tests and benchmarks.</summary>
-internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, ScenarioPlayer player, WritePath writePath, string? scenarioSha256, GcWatch gc)
+internal sealed class ApiEndpoints(EventHub hub, ScenarioDefinition scenario, ScenarioSource player, WritePath writePath, string? scenarioSha256, GcWatch gc)
 {
     private readonly byte[] _scenarioInfo = ApiJson.Serialize(new ScenarioInfo(
         scenario.Name, scenario.CustomEvents, scenario.Repeat, scenario.Cycle, scenario.Flights.Count, scenario.Timeline.Count)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Serilog;
 using SseFlights.Broadcast;
+using SseFlights.Sources;
 using SseFlights.Metrics;
 using SseFlights.Scenario;
 
@@ -14,7 +15,7 @@ namespace SseFlights.Http;
 /// an answer. Injected events go through the hub's one publish path, so they are numbered, kept
 /// and resent like the timeline's.
 /// </summary>
-internal sealed class ControlEndpoints(EventHub hub, ScenarioPlayer player, ScenarioDefinition scenario, ControlAuth auth, ControlFaults faults, ServerMetrics metrics, ILogger log)
+internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, ScenarioDefinition scenario, ControlAuth auth, ControlFaults faults, ServerMetrics metrics, ILogger log)
 {
     public const int MaxBodyBytes = 64 * 1024;
 

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Serilog;
 using SseFlights.Broadcast;
+using SseFlights.Sources;
 using SseFlights.Http.Listener;
 using SseFlights.Metrics;
 
@@ -18,7 +19,7 @@ internal sealed class SseFlightsServer(
     Router router,
     EventHub hub,
     StreamSessions sessions,
-    ScenarioPlayer player,
+    ScenarioSource player,
     ClientMonitor monitor,
     Meter meter,
     MetricsRegistry registry,

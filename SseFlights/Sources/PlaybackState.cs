@@ -1,4 +1,4 @@
-namespace SseFlights.Broadcast;
+namespace SseFlights.Sources;
 
 /// <summary>Where the timeline stands, for GET /api/control.</summary>
 internal sealed record PlaybackState(

@@ -1,6 +1,6 @@
 using SseFlights.Scenario;
 
-namespace SseFlights.Broadcast;
+namespace SseFlights.Sources;
 
 /// <summary>
 /// Where the scenario stands at a given scenario second, by arithmetic alone: which cycle, and how

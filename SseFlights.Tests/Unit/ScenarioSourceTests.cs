@@ -2,13 +2,14 @@ using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SseFlights.Broadcast;
+using SseFlights.Sources;
 using SseFlights.Metrics;
 using SseFlights.Scenario;
 using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.Unit;
 
-public class ScenarioPlayerTests
+public class ScenarioSourceTests
 {
     private static ScenarioDefinition Scenario(string timeline, string extra = "") => ScenarioLoader.Parse(Encoding.UTF8.GetBytes($$"""
         { "name": "P", {{extra}} "flights": [ { "flight": "A1", "origin": "Rome", "arrival": "10:10", "state": "" } ], "timeline": [ {{timeline}} ] }
@@ -56,11 +57,11 @@ public class ScenarioPlayerTests
         var scenario = Scenario(string.Join(",", Enumerable.Range(1, 100).Select(i => $$"""{ "at": {{i}}, "event": "flightStateUpdate", "data": { "flight": "A1", "state": "s{{i}}" } }""")));
         var time = new FakeTimeProvider();
         var start = time.GetUtcNow();
-        using var meter = new Meter("ScenarioPlayerTests");
+        using var meter = new Meter("ScenarioSourceTests");
         var hub = new EventHub(scenario, 1024, 10, Serilog.Core.Logger.None);
         var recorder = new Recorder(time);
         hub.Join(recorder, "0");
-        var run = new ScenarioPlayer(scenario, hub, speed: 4, time, new ServerMetrics(meter, time), Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
+        var run = new ScenarioSource(scenario, hub, speed: 4, time, new ServerMetrics(meter, time), Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
 
         // At speed 4, entry n is due at n/4 s. The fake clock only moves when we advance it, so each
         // offer's stamp says exactly when its entry fired. First uneven 0.3 s strides to 6 s: with
@@ -103,11 +104,11 @@ public class ScenarioPlayerTests
         // "paused" waited forever, and the board froze (seen once under load in the no-loss test).
         var scenario = Scenario("""{ "at": 1, "event": "flightStateUpdate", "data": { "flight": "A1", "state": "x" } }""");
         var time = new TimerWatchingTimeProvider();
-        using var meter = new Meter("ScenarioPlayerTests");
+        using var meter = new Meter("ScenarioSourceTests");
         var hub = new EventHub(scenario, 1024, 10, Serilog.Core.Logger.None);
         var recorder = new Recorder(time);
         hub.Join(recorder, "0");
-        var run = new ScenarioPlayer(scenario, hub, 1, time, new ServerMetrics(meter, time), Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
+        var run = new ScenarioSource(scenario, hub, 1, time, new ServerMetrics(meter, time), Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
         await time.WhenTimersCreated(TimeSpan.FromSeconds(1), 1).WaitAsync(cancellationToken);
 
         time.Advance(TimeSpan.FromMilliseconds(1001));
@@ -126,11 +127,11 @@ public class ScenarioPlayerTests
             { "at": 2, "event": "flightRemoval", "data": { "flight": "A1" } }
             """);
         var time = new FakeTimeProvider();
-        using var meter = new Meter("ScenarioPlayerTests");
+        using var meter = new Meter("ScenarioSourceTests");
         var hub = new EventHub(scenario, 1024, 10, Serilog.Core.Logger.None);
         var recorder = new Recorder(time);
         hub.Join(recorder, "0");
-        var run = new ScenarioPlayer(scenario, hub, 1, time, new ServerMetrics(meter, time), Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
+        var run = new ScenarioSource(scenario, hub, 1, time, new ServerMetrics(meter, time), Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(2));
         await run;
         Assert.That(recorder.Ids(), Is.EqualTo(new long[] { 1, 2 }));

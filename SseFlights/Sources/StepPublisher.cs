@@ -1,0 +1,63 @@
+using Serilog;
+using SseFlights.Broadcast;
+using SseFlights.Metrics;
+using SseFlights.Scenario;
+
+namespace SseFlights.Sources;
+
+/// <summary>
+/// What one step of a timeline does to the hub: a repeat cycle's start resets the board and sends a
+/// snapshot, a drop ends every stream, a comment, retry or raw entry goes to the open streams only,
+/// and an event is published. The past replayed at start (a replica catching up to its epoch) is
+/// published quietly, and has no streams to drop and no live-only frames to send.
+/// </summary>
+internal sealed class StepPublisher(EventHub hub, ServerMetrics metrics, ILogger log)
+{
+    /// <param name="entry">The entry, or null for the start of repeat cycle <paramref name="cycle"/>.</param>
+    public void Fire(long cycle, TimelineEntry? entry, long due, bool replay)
+    {
+        if (entry is null)
+        {
+            var snapshot = hub.StartCycle(due);
+            if (!replay)
+            {
+                metrics.EventPublished();
+                log.Information("Cycle {Cycle} begins: board reset, snapshot sent as event {EventId}", cycle + 1, snapshot.Id);
+            }
+
+            return;
+        }
+
+        if (replay && (entry.Kind == EntryKind.Drop || entry.IsLiveOnly))
+        {
+            return;
+        }
+
+        if (entry.Kind == EntryKind.Drop)
+        {
+            int dropped = hub.DropAll();
+            log.Information("Scenario drop at {At}s: cut {Count} streams", entry.At, dropped);
+            return;
+        }
+
+        if (entry.IsLiveOnly)
+        {
+            var live = hub.PublishLive(entry, due);
+            log.Debug("Live-only {Kind} frame at {At}s: {Bytes} bytes", live.Kind, entry.At, live.Bytes.Length);
+            return;
+        }
+
+        var frame = hub.Publish(entry, due);
+        if (replay)
+        {
+            return;
+        }
+
+        metrics.EventPublished();
+        log.Debug("Event {EventId} {EventName} at {At}s: {Data}", frame.Id, frame.Name, entry.At, entry.Data);
+        if (entry.Kind == EntryKind.Close)
+        {
+            log.Information("The board has closed with event {EventId}; new streams get 204 No Content", frame.Id);
+        }
+    }
+}

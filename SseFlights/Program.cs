@@ -3,7 +3,9 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Serilog;
-using SseFlights.Broadcast;
+using SseFlights.Delivery;
+using SseFlights.Http.Listener;
+using SseFlights.Hub;
 using SseFlights.Sources;
 using SseFlights.Cli;
 using SseFlights.Http;
@@ -16,10 +18,6 @@ namespace SseFlights;
 /// <summary>The composition root: parses the command line, builds every object with new, runs, and shuts down.</summary>
 internal static class Program
 {
-    public const int ExitOk = 0;
-    public const int ExitFailure = 1;
-    public const int ExitUsage = 2;
-
     public static async Task<int> Main(string[] args)
     {
         var commandLine = new CommandLine(RunServerAsync, Validate, RecordAsync);
@@ -28,7 +26,7 @@ internal static class Program
         {
             // One line, no usage dump: the message says what would be right.
             Console.Error.WriteLine($"sseflights: {string.Join("; ", parsed.Errors.Select(e => e.Message))} (see --help)");
-            return ExitUsage;
+            return ExitCodes.Usage;
         }
 
         // We take SIGINT and SIGTERM ourselves (below) so the server's own shutdown always runs.
@@ -36,14 +34,16 @@ internal static class Program
     }
 
     /// <summary>Builds the whole server from validated pieces; the tests build theirs here too.</summary>
-    public static SseFlightsServer BuildServer(ServerOptions options, ScenarioDefinition scenario, IFileSource files, TimeProvider time, ILogger log, string? scenarioSha256 = null)
+    public static SseFlightsServer BuildServer(ServerOptions options, ScenarioDefinition scenario, IFileSource files, TimeProvider time, ILogger log, string? scenarioSha256 = null, ListenerInternals? internals = null)
     {
+        internals ??= ListenerInternals.Probe(WritePath.Direct);
+
         // One meter per server (tests run several in one process); the registry first, so it sees every instrument.
         var meter = new Meter(ServerMetrics.MeterName);
         var registry = new MetricsRegistry(meter);
         var metrics = new ServerMetrics(meter, time);
-        var hub = new EventHub(scenario, options.History, options.MaxClients, log);
-        var player = new ScenarioSource(scenario, hub, options.Speed, time, metrics, log, waitForRestart: options.Control, epoch: options.Epoch);
+        var hub = new EventHub(scenario, options.History, options.MaxClients, metrics, log);
+        var player = new ScenarioSource(scenario, hub, options.Speed, time, log, waitForRestart: options.Control, epoch: options.Epoch);
         if (options.Epoch is not null)
         {
             // Replicas: an id another replica issued a moment ago (its clock a little ahead) is held, not a snapshot.
@@ -51,22 +51,22 @@ internal static class Program
             hub.HoldHorizon = () => player.IdReachedWithin(skew);
         }
 
+        var faults = options.Control ? new ControlFaults() : null;
         var control = options.Control
-            ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), new ControlFaults(), metrics, log)
+            ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), faults!, log)
             : null;
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
-        var monitor = new ClientMonitor(hub, heartbeat, time);
+        var monitor = new ClientMonitor(hub.Clients, heartbeat, time);
         var sessions = new StreamSessions();
-        var writePath = options.WritePath.Effective();
         var router = new Router(
             new EventStreamEndpoint(
-                hub, sessions, writePath, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), time, metrics, log),
-            new ApiEndpoints(hub, scenario, player, writePath, scenarioSha256, GcWatch.Process),
+                hub, sessions, internals, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), faults, time, metrics, log),
+            new ApiEndpoints(hub, scenario, player, internals.WritePath, scenarioSha256, GcWatch.Process),
             new StaticFileEndpoint(files),
             new CorsPolicy(options.CorsOrigins),
             new MetricsEndpoint(registry),
             control);
-        return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, sessions, player, monitor, meter, registry, time, log);
+        return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, sessions, player, monitor, internals, meter, registry, time, log);
     }
 
     private static async Task<int> RunServerAsync(ServerOptions options, CancellationToken cancellationToken)
@@ -75,10 +75,9 @@ internal static class Program
         if (writePathError is not null)
         {
             Console.Error.WriteLine($"sseflights: {writePathError}");
-            return ExitUsage;
+            return ExitCodes.Usage;
         }
 
-        options = options with { WritePath = writePath };
         ScenarioDefinition scenario;
         IFileSource files;
         string scenarioSha256;
@@ -93,19 +92,19 @@ internal static class Program
             Console.Error.WriteLine(ex.Errors.Count == 1
                 ? $"sseflights: {ex.Errors[0]}"
                 : $"sseflights: the scenario has {ex.Errors.Count} errors:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", ex.Errors)}");
-            return ExitFailure;
+            return ExitCodes.Failure;
         }
         catch (Exception ex) when (ex is DirectoryNotFoundException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"sseflights: {ex.Message}");
-            return ExitFailure;
+            return ExitCodes.Failure;
         }
 
         // Replicas must stay identical, and a control call changes one of them only.
         if (options.Control && options.Epoch is not null)
         {
             Console.Error.WriteLine("sseflights: --control cannot be used with --epoch: replicas must play the same frames, and a control call would change only this one (see --help)");
-            return ExitUsage;
+            return ExitCodes.Usage;
         }
 
         if (options.Control)
@@ -122,9 +121,10 @@ internal static class Program
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
-            await using var server = BuildServer(options, scenario, files, TimeProvider.System, Log.Logger, scenarioSha256);
+            var internals = ListenerInternals.Probe(writePath);
+            await using var server = BuildServer(options, scenario, files, TimeProvider.System, Log.Logger, scenarioSha256, internals);
             server.Start();
-            LogWritePath(options.WritePath);
+            internals.Describe(Log.Logger);
 
             if (ListenerPrefixes.IsAllInterfaces(options.Host))
             {
@@ -137,23 +137,23 @@ internal static class Program
                 url, url + "events", scenario.Name, scenario.Flights.Count, scenario.Timeline.Count, Describe(scenario));
             if (await server.RunAsync(stop.Token, TimeSpan.FromSeconds(options.DrainSeconds), stopNow.Token).ConfigureAwait(false) == ServerExit.ClockFailed)
             {
-                lifecycle.Error("Stopped after the scenario clock failed; exiting with {ExitCode}", ExitFailure);
-                return ExitFailure;
+                lifecycle.Error("Stopped after the scenario clock failed; exiting with {ExitCode}", ExitCodes.Failure);
+                return ExitCodes.Failure;
             }
 
             lifecycle.Information("Stopped cleanly");
-            return ExitOk;
+            return ExitCodes.Ok;
         }
         catch (ServerStartException ex)
         {
             Log.CloseAndFlush();
             Console.Error.WriteLine($"sseflights: {ex.Message}");
-            return ExitFailure;
+            return ExitCodes.Failure;
         }
         catch (Exception ex)
         {
             Log.Fatal(ex, "The server stopped unexpectedly");
-            return ExitFailure;
+            return ExitCodes.Failure;
         }
         finally
         {
@@ -166,34 +166,6 @@ internal static class Program
             // A second signal during a --drain ends the streams still open at once.
             context.Cancel = true;
             (Interlocked.Increment(ref signals) == 1 ? stop : stopNow).Cancel();
-        }
-    }
-
-    private static void LogWritePath(WritePath wanted)
-    {
-        if (wanted.Effective() == WritePath.Direct)
-        {
-            if (NativeSend.IsAvailable)
-            {
-                Log.Information("Event streams use the direct write path: one non-blocking send per write, straight to the connection");
-            }
-            else
-            {
-                Log.Information("Event streams use the direct write path: one asynchronous send per write, straight to the connection (libc's send is not available here)");
-            }
-        }
-        else if (wanted == WritePath.Direct)
-        {
-            Log.Warning("This runtime's HttpListener lacks the internals for direct chunk writes; streams use its own writer, and a client that stops reading can hold a thread");
-        }
-        else
-        {
-            Log.Information("Event streams use the listener's own writer ({Variable}=listener); a client that stops reading can hold a pool thread", WritePaths.Variable);
-        }
-
-        if (!ConnectionReadBuffer.IsSupported)
-        {
-            Log.Warning("This runtime's HttpListener lacks the internals to release a stream's read buffer; each open stream keeps 8 KiB more");
         }
     }
 
@@ -252,7 +224,7 @@ internal static class Program
             Console.WriteLine($"  entries:       {scenario.Timeline.Count} ({scenario.EventCount} events, {drops} {(drops == 1 ? "drop" : "drops")}{(live == 0 ? "" : $", {live} live-only frames")})");
             Console.WriteLine($"  length:        {Describe(scenario)}");
             Console.WriteLine($"  custom events: {custom}");
-            return ExitOk;
+            return ExitCodes.Ok;
         }
         catch (ScenarioException ex)
         {
@@ -262,7 +234,7 @@ internal static class Program
                 Console.Error.WriteLine($"  {error}");
             }
 
-            return ExitFailure;
+            return ExitCodes.Failure;
         }
     }
 

@@ -95,7 +95,7 @@ public class ControlApiTests
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Headers.Contains("Access-Control-Allow-Origin"), Is.False);
-        Assert.That(body, Is.EqualTo("""{"state":"playing","scenarioTime":1,"cycle":1,"next":{"index":0,"event":"flightStateUpdate","at":3,"inSeconds":2},"lastEventId":0,"closed":false,"openStreams":1}"""));
+        Assert.That(body, Is.EqualTo("""{"state":"playing","scenarioTime":1,"cycle":1,"next":{"index":0,"kind":"event","event":"flightStateUpdate","at":3,"inSeconds":2},"lastEventId":0,"closed":false,"openStreams":1}"""));
     }
 
     [Test]

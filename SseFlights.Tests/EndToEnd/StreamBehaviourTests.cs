@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SseFlights.Http;
+using SseFlights.Http.Listener;
 using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.EndToEnd;
@@ -32,7 +33,7 @@ public class StreamBehaviourTests(string path)
     public async Task Repeat_EachCycleStartsWithAResetSnapshot_AndIdsKeepCountingUp()
     {
         var time = new FakeTimeProvider();
-        await using var server = await TestServer.StartAsync(Repeating, time, o => o with { HeartbeatSeconds = 3600, WritePath = _writePath });
+        await using var server = await TestServer.StartAsync(Repeating, time, o => o with { HeartbeatSeconds = 3600 }, writePath: _writePath);
         await using var client = await SseConnection.OpenAsync(server.Http);
         await client.NextAsync();
 
@@ -79,7 +80,7 @@ public class StreamBehaviourTests(string path)
     public async Task Repeat_AClientResumingAcrossACycle_GetsTheCycleSnapshotAsAnEvent()
     {
         var time = new FakeTimeProvider();
-        await using var server = await TestServer.StartAsync(Repeating, time, o => o with { HeartbeatSeconds = 3600, WritePath = _writePath });
+        await using var server = await TestServer.StartAsync(Repeating, time, o => o with { HeartbeatSeconds = 3600 }, writePath: _writePath);
         time.Advance(TimeSpan.FromSeconds(12));
         await Eventually.ValueAsync(() => server.GetJsonAsync("healthz"), h => h.GetProperty("lastEventId").GetInt64() == 5, TimeSpan.FromSeconds(10), "event 5");
 
@@ -103,7 +104,7 @@ public class StreamBehaviourTests(string path)
                 { "at": 1, "event": "notice", "data": { "text": "Ünïcödé", "n": [1, 2.5, null, true] } }
               ]
             }
-            """, time, o => o with { WritePath = _writePath });
+            """, time, writePath: _writePath);
         await using var client = await SseConnection.OpenAsync(server.Http);
         await client.NextAsync();
         time.Advance(TimeSpan.FromSeconds(1));
@@ -121,7 +122,7 @@ public class StreamBehaviourTests(string path)
     public async Task Heartbeat_IdleStream_GetsACommentFrameEachInterval()
     {
         var time = new FakeTimeProvider();
-        await using var server = await TestServer.StartAsync(Scenarios.Tutorial, time, o => o with { HeartbeatSeconds = 1, WritePath = _writePath });
+        await using var server = await TestServer.StartAsync(Scenarios.Tutorial, time, o => o with { HeartbeatSeconds = 1 }, writePath: _writePath);
         await using var client = await SseConnection.OpenAsync(server.Http);
         await client.NextAsync();
 
@@ -157,7 +158,7 @@ public class StreamBehaviourTests(string path)
     [CancelAfter(30_000)]
     public async Task VanishedClients_AreRemovedWithinTwoHeartbeats()
     {
-        await using var server = await TestServer.StartAsync(Scenarios.Tutorial, configure: o => o with { HeartbeatSeconds = 1, WritePath = _writePath });
+        await using var server = await TestServer.StartAsync(Scenarios.Tutorial, configure: o => o with { HeartbeatSeconds = 1 }, writePath: _writePath);
         var sockets = new List<Socket>();
         for (int i = 0; i < 20; i++)
         {
@@ -182,7 +183,7 @@ public class StreamBehaviourTests(string path)
     [CancelAfter(10_000)]
     public async Task Stats_NameTheWritePathStreamsReallyUse()
     {
-        await using var server = await TestServer.StartAsync(Scenarios.Tutorial, new FakeTimeProvider(), o => o with { WritePath = _writePath });
+        await using var server = await TestServer.StartAsync(Scenarios.Tutorial, new FakeTimeProvider(), writePath: _writePath);
 
         var stats = await server.GetJsonAsync("api/stats");
 

@@ -178,6 +178,26 @@ public partial class WireEntryTests
             $"HTTP/1.1 304 Not Modified\r\nServer: sseflights/{ServerIdentity.Version}\r\nDate: (date)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
     }
 
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task Responses_ARequestWaitingOutItsDelay_IsClosedByAShutdown_WhichDoesNotWaitForTheDelay()
+    {
+        // On a fake clock that never moves, a minute's delay only ends if the shutdown ends it: it used to wait
+        // out the delay (60 s, or forever on this clock) and the server's shutdown with it.
+        var requests = new StreamRequests();
+        var scenario = SseFlights.Scenario.ScenarioLoader.Parse(System.Text.Encoding.UTF8.GetBytes(Scenario("""{ "at": 60, "comment": "later" }""", """
+             "responses": [ { "request": 1, "delayMs": 60000 } ],
+            """)), "delay.json");
+        var server = await TestServer.StartAsync(scenario, new FakeTimeProvider(), log: requests.Logger);
+        using var waiting = await GetAsync(server, "/events?client=a");
+        await Eventually.TrueAsync(() => requests.Count == 1, TimeSpan.FromSeconds(5), "the request to be in, waiting out its delay");
+
+        await server.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(await waiting.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(5)), Is.Empty, "closed unanswered: a client tries again elsewhere\n" + requests.Log);
+        Assert.That(requests.Log, Does.Not.Contain("were still running"), "the shutdown did not wait for it");
+    }
+
     [GeneratedRegex("Date: [^\r]+\r\n")]
     private static partial Regex DateHeader();
 }

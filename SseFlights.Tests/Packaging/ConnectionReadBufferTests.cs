@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reflection;
 using SseFlights.Http;
+using SseFlights.Http.Listener;
 using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.Packaging;
@@ -17,16 +18,16 @@ public class ConnectionReadBufferTests
     [Test]
     public void FindFields_OnTheListenersConnection_FindsAllThree()
     {
-        var fields = ConnectionReadBuffer.FindFields(ConnectionType);
+        var fields = ListenerInternals.FindConnectionFields(ConnectionType);
         Assert.That((fields?.Connection.Name, fields?.Buffer.Name, fields?.Socket.Name), Is.EqualTo(("_connection", "_buffer", "_socket")));
-        Assert.That(ConnectionReadBuffer.IsSupported, Is.True, "HttpListener's internals changed: every open stream keeps an 8 KiB read buffer again. Update ConnectionReadBuffer.");
+        Assert.That(ListenerInternals.Probe(WritePath.Direct).ReadBufferReleasable, Is.True, "HttpListener's internals changed: every open stream keeps an 8 KiB read buffer again. Update ConnectionReadBuffer.");
     }
 
     [Test]
-    public void FindFields_WithoutTheType_IsNull() => Assert.That(ConnectionReadBuffer.FindFields(null), Is.Null);
+    public void FindFields_WithoutTheType_IsNull() => Assert.That(ListenerInternals.FindConnectionFields(null), Is.Null);
 
     [Test]
-    public void FindFields_OnATypeWithoutTheField_IsNull() => Assert.That(ConnectionReadBuffer.FindFields(typeof(MemoryStream)), Is.Null);
+    public void FindFields_OnATypeWithoutTheField_IsNull() => Assert.That(ListenerInternals.FindConnectionFields(typeof(MemoryStream)), Is.Null);
 
     [Test]
     [CancelAfter(20_000)]
@@ -41,7 +42,7 @@ public class ConnectionReadBufferTests
         {
             await client.SendAsync($"GET /r{request} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
             var context = await listener.GetContextAsync().WaitAsync(cancellationToken);
-            ConnectionReadBuffer.Release(context);
+            ConnectionReadBuffer.Release(context, ListenerInternals.Probe(WritePath.Direct));
             seen.Add(((byte[]?)buffer.GetValue(connection.GetValue(context)))?.Length);
 
             byte[] body = System.Text.Encoding.ASCII.GetBytes($"answer {context.Request.RawUrl}");
@@ -67,9 +68,9 @@ public class ConnectionReadBufferTests
         Assert.That(BareListener.CachedBuffer(socket, System.Net.Sockets.SocketAsyncOperation.Receive), Is.SameAs(readBuffer), "before: the socket's cached receive arguments point at the read buffer");
 
         // As the stream endpoint does it: released before the first write, which the stream still makes.
-        ConnectionReadBuffer.Release(context);
-        var body = ResponseBody.Open(context.Response, WritePath.Direct);
-        await body.WriteChunkAsync(BareListener.Chunk("hello"), 5);
+        ConnectionReadBuffer.Release(context, ListenerInternals.Probe(WritePath.Direct));
+        var body = ResponseBodies.Open(context.Response, ListenerInternals.Probe(WritePath.Direct));
+        await BareListener.WriteAsync(body, "hello");
 
         await Eventually.TrueAsync(() => BareListener.CachedBuffer(socket, System.Net.Sockets.SocketAsyncOperation.Receive) is null, TimeSpan.FromSeconds(5), "the socket to let go of the read buffer");
         Assert.That(ConnectionType.GetField("_buffer", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(connection), Is.Null);

@@ -1,4 +1,4 @@
-using SseFlights.Http;
+using SseFlights.Http.Listener;
 
 namespace SseFlights.Tests.Packaging;
 
@@ -11,19 +11,19 @@ public class DirectWriteFieldsTests
     [Test]
     public void FindFields_OnTheListenersResponseStream_FindsBoth()
     {
-        var fields = DirectChunkedBody.FindFields(Type.GetType("System.Net.HttpResponseStream, System.Net.HttpListener"));
+        var fields = ListenerInternals.FindResponseStreamFields(Type.GetType("System.Net.HttpResponseStream, System.Net.HttpListener"));
         Assert.That(fields.HasValue, Is.True);
         Assert.That((fields!.Value.Inner.Name, fields.Value.TrailerSent.Name), Is.EqualTo(("_stream", "_trailer_sent")));
     }
 
     [Test]
-    public void FindFields_WithoutTheType_IsNull() => Assert.That(DirectChunkedBody.FindFields(null), Is.Null);
+    public void FindFields_WithoutTheType_IsNull() => Assert.That(ListenerInternals.FindResponseStreamFields(null), Is.Null);
 
     [Test]
-    public void FindFields_OnATypeWithoutTheFields_IsNull() => Assert.That(DirectChunkedBody.FindFields(typeof(MemoryStream)), Is.Null);
+    public void FindFields_OnATypeWithoutTheFields_IsNull() => Assert.That(ListenerInternals.FindResponseStreamFields(typeof(MemoryStream)), Is.Null);
 
     [Test]
-    public void FindFields_WhenAFieldChangedType_IsNull() => Assert.That(DirectChunkedBody.FindFields(typeof(Lookalike)), Is.Null);
+    public void FindFields_WhenAFieldChangedType_IsNull() => Assert.That(ListenerInternals.FindResponseStreamFields(typeof(Lookalike)), Is.Null);
 
     /// <summary>The listener's field names with a changed type, as a future runtime might have them.</summary>
     private sealed class Lookalike(Stream stream, int trailerSent)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using SseFlights.Http;
+using SseFlights.Http.Listener;
 using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.Packaging;
@@ -22,8 +23,8 @@ public class HeaderMemoryTests
         context.Response.ContentType = "text/event-stream";
 
         HeaderMemory.Release(context.Request);
-        var body = ResponseBody.Open(context.Response, WritePath.Direct);
-        await body.WriteChunkAsync(BareListener.Chunk("hello"), 5);
+        var body = ResponseBodies.Open(context.Response, ListenerInternals.Probe(WritePath.Direct));
+        await BareListener.WriteAsync(body, "hello");
 
         Assert.That((context.Request.Headers.Count, context.Request.KeepAlive), Is.EqualTo((0, false)), "the request's headers are gone, its keep-alive answer is not");
         Assert.That(context.Response.Headers.AllKeys.Select(k => (k, context.Response.Headers[k])), Is.EqualTo(new[] { ((string?)"Connection", (string?)"close") }));
@@ -42,8 +43,8 @@ public class HeaderMemoryTests
         using var exchange = await BareListener.ExchangeAsync(port => $"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n", cancellationToken);
         var (first, client) = (exchange.Context, exchange.Client);
         HeaderMemory.Release(first.Request);
-        var body = ResponseBody.Open(first.Response, WritePath.Direct);
-        await body.WriteChunkAsync(BareListener.Chunk("hello"), 5);
+        var body = ResponseBodies.Open(first.Response, ListenerInternals.Probe(WritePath.Direct));
+        await BareListener.WriteAsync(body, "hello");
         Assert.That(first.Response.Headers.Count, Is.EqualTo(0));
         await body.EndAsync();
         await client.ReadUntilAsync("0\r\n\r\n");

@@ -31,12 +31,13 @@ internal static class BareListener
         }
     }
 
-    /// <summary>A chunk of <paramref name="text"/> with the room <see cref="ResponseBody"/> wants around it.</summary>
-    public static byte[] Chunk(string text)
+    /// <summary>Writes <paramref name="text"/> to <paramref name="body"/> as one write, in a buffer of the body's own.</summary>
+    public static async Task WriteAsync(SseFlights.Delivery.StreamBody body, string text)
     {
-        byte[] chunk = new byte[ResponseBody.HeaderRoom + text.Length + ResponseBody.TrailerRoom];
-        System.Text.Encoding.ASCII.GetBytes(text).CopyTo(chunk.AsSpan(ResponseBody.HeaderRoom));
-        return chunk;
+        var buffer = body.Rent(text.Length);
+        System.Text.Encoding.ASCII.GetBytes(text).CopyTo(buffer.Payload);
+        await body.WriteAsync(buffer, text.Length);
+        SseFlights.Delivery.StreamBody.Return(buffer);
     }
 
     /// <summary>The listener's connection behind <paramref name="context"/>.</summary>

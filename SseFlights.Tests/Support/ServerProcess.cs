@@ -9,7 +9,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         Program = program;
         Port = port;
-        Http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}/"), Timeout = TimeSpan.FromSeconds(15) };
     }
 
     public BuiltProgram Program { get; }
@@ -75,8 +75,18 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public long RssKib() => ProcStatus("VmRSS:");
 
-    public async Task<JsonElement> HealthAsync() =>
-        JsonDocument.Parse(await Http.GetStringAsync("healthz")).RootElement.Clone();
+    /// <summary>/healthz; a server that does not answer fails the test with what it printed.</summary>
+    public async Task<JsonElement> HealthAsync()
+    {
+        try
+        {
+            return JsonDocument.Parse(await Http.GetStringAsync("healthz")).RootElement.Clone();
+        }
+        catch (TaskCanceledException ex)
+        {
+            throw new AssertionException($"/healthz on port {Port} did not answer: {ex.Message}\nstdout:\n{Program.Stdout}\nstderr:\n{Program.Stderr}", ex);
+        }
+    }
 
     public async Task<int> ClientsAsync() => (await HealthAsync()).GetProperty("clients").GetInt32();
 

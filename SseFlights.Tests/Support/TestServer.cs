@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using SseFlights.Cli;
 using SseFlights.Http;
+using SseFlights.Http.Listener;
 using SseFlights.Scenario;
 
 namespace SseFlights.Tests.Support;
@@ -36,8 +37,8 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>The server's run, which ends with how it stopped.</summary>
     public Task<ServerExit> Run => _run;
 
-    public static Task<TestServer> StartAsync(string scenarioJson, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null) =>
-        StartAsync(ScenarioLoader.Parse(Encoding.UTF8.GetBytes(scenarioJson), "test.json"), time, configure, files);
+    public static Task<TestServer> StartAsync(string scenarioJson, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null, WritePath writePath = WritePath.Direct) =>
+        StartAsync(ScenarioLoader.Parse(Encoding.UTF8.GetBytes(scenarioJson), "test.json"), time, configure, files, writePath: writePath);
 
     /// <summary>
     /// The bundled defaults on <paramref name="port"/>. On a fake clock the heartbeat (and with it
@@ -51,13 +52,14 @@ internal sealed class TestServer : IAsyncDisposable
             : ServerOptions.Defaults with { Port = port };
 
     /// <param name="log">The server's logger (none by default), e.g. a <see cref="StreamRequests"/>'s to count requests.</param>
-    public static async Task<TestServer> StartAsync(ScenarioDefinition scenario, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null, Serilog.ILogger? log = null)
+    /// <param name="writePath">The write path streams are asked to use (the SSEFLIGHTS_WRITE_PATH switch).</param>
+    public static async Task<TestServer> StartAsync(ScenarioDefinition scenario, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null, Serilog.ILogger? log = null, WritePath writePath = WritePath.Direct)
     {
         for (int attempt = 1; ; attempt++)
         {
             int port = FreePort.Reserve();
             var options = (configure ?? (o => o))(BaseOptions(port, time));
-            var server = Program.BuildServer(options, scenario, files ?? new EmbeddedFileSource(), time ?? TimeProvider.System, log ?? Serilog.Core.Logger.None);
+            var server = Program.BuildServer(options, scenario, files ?? new EmbeddedFileSource(), time ?? TimeProvider.System, log ?? Serilog.Core.Logger.None, internals: ListenerInternals.Probe(writePath));
             try
             {
                 server.Start();

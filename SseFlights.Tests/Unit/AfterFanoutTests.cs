@@ -1,4 +1,5 @@
-using SseFlights.Broadcast;
+using SseFlights.Delivery;
+using SseFlights.Hub;
 
 namespace SseFlights.Tests.Unit;
 

@@ -1,4 +1,5 @@
-using SseFlights.Broadcast;
+using SseFlights.Delivery;
+using SseFlights.Hub;
 
 namespace SseFlights.Tests.Unit;
 
@@ -9,7 +10,7 @@ public class EventHistoryTests
         var history = new EventHistory(capacity);
         for (int id = 1; id <= count; id++)
         {
-            history.Add(new EncodedEvent(id, "e", [(byte)id]));
+            history.Add(TestFrames.Event(id, [(byte)id]));
         }
 
         return history;
@@ -45,7 +46,7 @@ public class EventHistoryTests
     public void Add_NonConsecutiveId_Throws()
     {
         var history = With(4, 2);
-        Assert.That(() => history.Add(new EncodedEvent(5, "e", [])), Throws.InvalidOperationException);
+        Assert.That(() => history.Add(TestFrames.Event(5, [])), Throws.InvalidOperationException);
     }
 
     [TestCase("12", true, 12L, "None")]

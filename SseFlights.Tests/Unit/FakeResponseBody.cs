@@ -1,10 +1,10 @@
 using System.Text;
-using SseFlights.Http;
+using SseFlights.Delivery;
 
 namespace SseFlights.Tests.Unit;
 
 /// <summary>A response body that keeps each write as text, and can hold writes to play a peer that stopped reading.</summary>
-internal sealed class FakeResponseBody : ResponseBody
+internal sealed class FakeResponseBody() : StreamBody(headerRoom: 0, trailerRoom: 0)
 {
     private readonly Lock _gate = new();
     private TaskCompletionSource? _held;
@@ -54,13 +54,13 @@ internal sealed class FakeResponseBody : ResponseBody
         }
     }
 
-    public override async ValueTask WriteChunkAsync(byte[] buffer, int length)
+    public override async ValueTask WriteAsync(WriteBuffer buffer, int length)
     {
         Task held;
         lock (_gate)
         {
-            Writes.Add(Encoding.UTF8.GetString(buffer, HeaderRoom, length));
-            LargestBuffer = Math.Max(LargestBuffer, buffer.Length);
+            Writes.Add(Encoding.UTF8.GetString(buffer.Array, buffer.Start, length));
+            LargestBuffer = Math.Max(LargestBuffer, buffer.Array.Length);
             held = _held?.Task ?? Task.CompletedTask;
             foreach (var waiter in _waiters.Where(w => Writes.Count >= w.Count).ToList())
             {

@@ -1,5 +1,5 @@
 using System.Text;
-using SseFlights.Broadcast;
+using SseFlights.Delivery;
 
 namespace SseFlights.Tests.Unit;
 
@@ -10,7 +10,7 @@ internal sealed class FakeSubscriber(long clientId, int room = int.MaxValue) : I
 
     public int Room { get; set; } = room;
 
-    public List<EncodedEvent> Frames { get; } = [];
+    public List<Frame> Frames { get; } = [];
 
     public StreamEndReason? CutReason { get; private set; }
 
@@ -20,15 +20,23 @@ internal sealed class FakeSubscriber(long clientId, int room = int.MaxValue) : I
 
     public string Text => string.Concat(Frames.Select(f => Encoding.UTF8.GetString(f.Bytes)));
 
-    public bool Offer(EncodedEvent frame, FanoutBatch? batch = null)
+    public Offered Offer(Frame frame)
     {
         if (Frames.Count >= Room)
         {
-            return false;
+            return Offered.Full;
         }
 
         Frames.Add(frame);
-        return true;
+        return Offered.Queued;
+    }
+
+    public void WakeHere()
+    {
+    }
+
+    public void WakeOnPool()
+    {
     }
 
     public void Cut(StreamEndReason reason) => CutReason ??= reason;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using SseFlights.Http;
+using SseFlights.Http.Listener;
+using SseFlights.Delivery;
 
 namespace SseFlights.Tests.Unit;
 
@@ -12,7 +13,7 @@ public class NativeSendTests
 {
     [Test]
     public void IsAvailable_OnLinux_IsTrue() =>
-        Assert.That(NativeSend.IsAvailable, Is.EqualTo(OperatingSystem.IsLinux()), "on Linux the writer's fast path must not quietly fall back");
+        Assert.That(NativeSend.Probe(), Is.EqualTo(OperatingSystem.IsLinux()), "on Linux the writer's fast path must not quietly fall back");
 
     [Test]
     [CancelAfter(10_000)]

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using SseFlights.Broadcast;
+using SseFlights.Delivery;
+using SseFlights.Hub;
 using SseFlights.Sources;
 using SseFlights.Metrics;
 using SseFlights.Scenario;
@@ -46,8 +47,8 @@ public class ReplicaEpochTests
         public Replica(ScenarioDefinition scenario, DateTimeOffset startsAt, DateTimeOffset epoch, int history = 16)
         {
             Time = new FakeTimeProvider(startsAt);
-            Hub = new EventHub(scenario, history, 100, Serilog.Core.Logger.None);
-            Player = new ScenarioSource(scenario, Hub, 1, Time, new ServerMetrics(_meter, Time), Serilog.Core.Logger.None, epoch: epoch);
+            Hub = new EventHub(scenario, history, 100, NoObserver.Instance, Serilog.Core.Logger.None);
+            Player = new ScenarioSource(scenario, Hub, 1, Time, Serilog.Core.Logger.None, epoch: epoch);
             Hub.HoldHorizon = () => Player.IdReachedWithin(TimeSpan.FromSeconds(2));
             Run = Player.RunAsync(CancellationToken.None);
         }
@@ -77,7 +78,41 @@ public class ReplicaEpochTests
         public void Dispose() => _meter.Dispose();
     }
 
-    private static string Text(IEnumerable<EncodedEvent> frames) => string.Concat(frames.Select(f => Encoding.UTF8.GetString(f.Bytes)));
+    private static string Text(IEnumerable<Frame> frames) => string.Concat(frames.Select(f => Encoding.UTF8.GetString(f.Bytes)));
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Joins_HeldWithinTheSkew_WhileTheClockFiresEvents_NeverDeadlock(CancellationToken cancellationToken)
+    {
+        // A join asks the skew's horizon under the hub's lock while the clock hands events to the hub
+        // under its own: the horizon must not take the clock's lock (it once did, and replicas froze).
+        var busy = ScenarioLoader.Parse(Encoding.UTF8.GetBytes($$"""
+            { "name": "B", "repeat": true, "cycle": 1,
+              "flights": [ { "flight": "A1", "origin": "Rome", "arrival": "10:10", "state": "" } ],
+              "timeline": [ {{string.Join(",", Enumerable.Range(0, 500).Select(i => $$"""{ "at": {{i / 1000.0:0.000}}, "event": "flightStateUpdate", "data": { "flight": "A1", "state": "s{{i}}" } }"""))}} ] }
+            """), "b.json");
+        using var replica = new Replica(busy, Epoch, Epoch);
+
+        var joins = Task.Run(() =>
+        {
+            for (int i = 0; i < 3000; i++)
+            {
+                var client = new FakeSubscriber(i);
+                replica.Hub.Join(client, (replica.Hub.Progress().LastEventId + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                replica.Hub.Leave(client);
+            }
+        }, cancellationToken);
+        var clock = Task.Run(() =>
+        {
+            for (int i = 0; i < 3000; i++)
+            {
+                replica.Time.Advance(TimeSpan.FromMilliseconds(1));
+            }
+        }, cancellationToken);
+
+        await Task.WhenAll(joins, clock).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        Assert.That(replica.Hub.Progress().LastEventId, Is.GreaterThan(1000), "the clock kept firing throughout");
+    }
 
     [Test]
     [CancelAfter(30_000)]

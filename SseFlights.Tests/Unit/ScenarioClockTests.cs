@@ -94,4 +94,21 @@ public class ScenarioClockTests
         Assert.That(clock.Next, Is.EqualTo(new TimelineStep(359, TimelineStep.CycleStartIndex)));
         Assert.That(clock.TicksUntilNext(Seconds(1000)), Is.EqualTo(-Seconds(15)), "cycle 359 began 15 s ago: due at once, a replay");
     }
+
+    [Test]
+    public void RepeatingScenarioWithAnEmptyTimeline_HasOnlyCycleStarts()
+    {
+        var empty = ScenarioLoader.Parse(Encoding.UTF8.GetBytes("""
+            { "name": "E", "repeat": true, "cycle": 5, "flights": [], "timeline": [] }
+            """), "e.json");
+        var clock = new ScenarioClock(empty, speed: 1, start: 0, Frequency);
+        var steps = new List<(TimelineStep, long)>();
+        for (int i = 0; i < 3; i++)
+        {
+            steps.Add((clock.Next, clock.DueAt(clock.SecondsOf(clock.Next))));
+            clock.Advance();
+        }
+
+        Assert.That(steps, Is.EqualTo(new[] { (new TimelineStep(1, -1), Seconds(5)), (new TimelineStep(2, -1), Seconds(10)), (new TimelineStep(3, -1), Seconds(15)) }));
+    }
 }

@@ -1,7 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using SseFlights.Broadcast;
+using SseFlights.Delivery;
+using SseFlights.Hub;
 using SseFlights.Sources;
 using SseFlights.Metrics;
 using SseFlights.Scenario;
@@ -23,15 +24,19 @@ public class ScenarioSourceTests
 
         public long ClientId => 1;
 
-        public bool Offer(EncodedEvent frame, FanoutBatch? batch = null)
+        public Offered Offer(Frame frame)
         {
             lock (_frames)
             {
                 _frames.Add((frame.Id, time.GetUtcNow() - _start));
             }
 
-            return true;
+            return Offered.Queued;
         }
+
+        public void WakeHere() { }
+
+        public void WakeOnPool() { }
 
         public void Cut(StreamEndReason reason) { }
 
@@ -58,10 +63,10 @@ public class ScenarioSourceTests
         var time = new FakeTimeProvider();
         var start = time.GetUtcNow();
         using var meter = new Meter("ScenarioSourceTests");
-        var hub = new EventHub(scenario, 1024, 10, Serilog.Core.Logger.None);
+        var hub = new EventHub(scenario, 1024, 10, NoObserver.Instance, Serilog.Core.Logger.None);
         var recorder = new Recorder(time);
         hub.Join(recorder, "0");
-        var run = new ScenarioSource(scenario, hub, speed: 4, time, new ServerMetrics(meter, time), Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
+        var run = new ScenarioSource(scenario, hub, speed: 4, time, Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
 
         // At speed 4, entry n is due at n/4 s. The fake clock only moves when we advance it, so each
         // offer's stamp says exactly when its entry fired. First uneven 0.3 s strides to 6 s: with
@@ -105,10 +110,10 @@ public class ScenarioSourceTests
         var scenario = Scenario("""{ "at": 1, "event": "flightStateUpdate", "data": { "flight": "A1", "state": "x" } }""");
         var time = new TimerWatchingTimeProvider();
         using var meter = new Meter("ScenarioSourceTests");
-        var hub = new EventHub(scenario, 1024, 10, Serilog.Core.Logger.None);
+        var hub = new EventHub(scenario, 1024, 10, NoObserver.Instance, Serilog.Core.Logger.None);
         var recorder = new Recorder(time);
         hub.Join(recorder, "0");
-        var run = new ScenarioSource(scenario, hub, 1, time, new ServerMetrics(meter, time), Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
+        var run = new ScenarioSource(scenario, hub, 1, time, Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
         await time.WhenTimersCreated(TimeSpan.FromSeconds(1), 1).WaitAsync(cancellationToken);
 
         time.Advance(TimeSpan.FromMilliseconds(1001));
@@ -128,10 +133,10 @@ public class ScenarioSourceTests
             """);
         var time = new FakeTimeProvider();
         using var meter = new Meter("ScenarioSourceTests");
-        var hub = new EventHub(scenario, 1024, 10, Serilog.Core.Logger.None);
+        var hub = new EventHub(scenario, 1024, 10, NoObserver.Instance, Serilog.Core.Logger.None);
         var recorder = new Recorder(time);
         hub.Join(recorder, "0");
-        var run = new ScenarioSource(scenario, hub, 1, time, new ServerMetrics(meter, time), Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
+        var run = new ScenarioSource(scenario, hub, 1, time, Serilog.Core.Logger.None).RunAsync(CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(2));
         await run;
         Assert.That(recorder.Ids(), Is.EqualTo(new long[] { 1, 2 }));

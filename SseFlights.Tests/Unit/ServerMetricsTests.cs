@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Time.Testing;
-using SseFlights.Broadcast;
+using SseFlights.Delivery;
+using SseFlights.Hub;
 using SseFlights.Metrics;
 
 namespace SseFlights.Tests.Unit;
@@ -50,7 +51,7 @@ public class ServerMetricsTests
         var live = new JoinPlan(JoinKind.Live, [], "up to date");
         foreach (var reason in Enum.GetValues<StreamEndReason>())
         {
-            metrics.StreamOpened(live);
+            metrics.Joined(live);
             metrics.StreamEnded(reason);
         }
 
@@ -69,12 +70,12 @@ public class ServerMetricsTests
         using var registry = new MetricsRegistry(meter);
         var time = new FakeTimeProvider();
         var metrics = new ServerMetrics(meter, time);
-        var resume = new JoinPlan(JoinKind.Resume, [new EncodedEvent(1, "e", [])], "resumed");
+        var resume = new JoinPlan(JoinKind.Resume, [TestFrames.Event(1, [])], "resumed");
         long due = time.GetTimestamp();
         void RecordAStreamsLife()
         {
-            metrics.StreamOpened(resume);
-            metrics.EventPublished();
+            metrics.Joined(resume);
+            metrics.Published();
             metrics.Written(events: 3, bytes: 120, oldestDue: due, now: due + 1000);
             metrics.Written(events: 0, bytes: 13, oldestDue: 0, now: due + 2000);
             metrics.StreamEnded(StreamEndReason.Slow);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using SseFlights.Cli;
 using SseFlights.Http;
+using SseFlights.Delivery;
 using SseFlights.Scenario;
 using SseFlights.Tests.Support;
 

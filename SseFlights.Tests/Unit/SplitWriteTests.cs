@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Time.Testing;
-using SseFlights.Broadcast;
+using SseFlights.Delivery;
+using SseFlights.Hub;
 using SseFlights.Http;
 using SseFlights.Metrics;
 using SseFlights.Scenario;
@@ -16,10 +17,19 @@ public class SplitWriteTests
     private readonly TimerWatchingTimeProvider _time = new();
     private readonly Meter _meter = new(ServerMetrics.MeterName);
 
-    private EventStreamSession Session(FakeResponseBody body) =>
-        new(1, body, new StreamLimits(8, 1024, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15)), EncodedEvent.Comment(":\n\n"u8.ToArray()), _time, new ServerMetrics(_meter, _time), Serilog.Core.Logger.None);
+    private StreamDelivery Session(FakeResponseBody body) =>
+        new(1, body, new StreamLimits(8, 1024, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15)), TestFrames.Comment(":\n\n"u8.ToArray()), _time, new ServerMetrics(_meter, _time), Serilog.Core.Logger.None);
 
-    private static EncodedEvent Raw(string text, FrameSplit? split) => new(0, "", System.Text.Encoding.UTF8.GetBytes(text)) { Kind = FrameKind.Raw, Split = split };
+    /// <summary>Offers as the hub would, waking a waiting writer.</summary>
+    private static void Offer(StreamDelivery session, Frame frame)
+    {
+        if (session.Offer(frame) == Offered.Waiting)
+        {
+            session.WakeOnPool();
+        }
+    }
+
+    private static Frame Raw(string text, FrameSplit? split) => new(FrameKind.Raw, System.Text.Encoding.UTF8.GetBytes(text)) { Split = split };
 
     [Test]
     [CancelAfter(5_000)]
@@ -27,11 +37,11 @@ public class SplitWriteTests
     {
         var body = new FakeResponseBody();
         var session = Session(body);
-        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
+        var run = session.RunAsync(Retry, []);
         await body.WhenWritesStarted(1).WaitAsync(cancellationToken);
 
-        session.Offer(Raw("data: ab\n\n", new FrameSplit(4, 20)));
-        session.Offer(Raw(": after\n\n", null));
+        Offer(session, Raw("data: ab\n\n", new FrameSplit(4, 20)));
+        Offer(session, Raw(": after\n\n", null));
         await _time.WhenTimersCreated(TimeSpan.FromMilliseconds(20), 1).WaitAsync(cancellationToken);
         _time.Advance(TimeSpan.FromMilliseconds(19));
         Assert.That(body.Writes, Is.EqualTo(new[] { "retry: 3000\n\n", "data" }), "the second piece waits its 20 ms");
@@ -55,12 +65,12 @@ public class SplitWriteTests
         var held = new FakeResponseBody();
         var free = new FakeResponseBody();
         var (heldSession, freeSession) = (Session(held), Session(free));
-        var runs = new[] { heldSession.RunAsync(Retry, [], false), freeSession.RunAsync(Retry, [], false) };
+        var runs = new[] { heldSession.RunAsync(Retry, []), freeSession.RunAsync(Retry, []) };
         await Task.WhenAll(held.WhenWritesStarted(1), free.WhenWritesStarted(1)).WaitAsync(cancellationToken);
         held.Hold();
 
-        heldSession.Offer(frame);
-        freeSession.Offer(frame);
+        Offer(heldSession, frame);
+        Offer(freeSession, frame);
         for (int piece = 3; piece <= 4; piece++)
         {
             // The free stream waits its 50 ms before each later piece; the held one is still in its first.
@@ -83,8 +93,8 @@ public class SplitWriteTests
     {
         var body = new FakeResponseBody();
         var session = Session(body);
-        var run = session.RunAsync(Retry, [], endsAfterOpening: false);
-        session.Offer(Raw("abc", new FrameSplit(1, 60_000)));
+        var run = session.RunAsync(Retry, []);
+        Offer(session, Raw("abc", new FrameSplit(1, 60_000)));
         await body.WhenWritesStarted(2).WaitAsync(cancellationToken);
 
         session.Cut(StreamEndReason.Slow);
@@ -99,9 +109,9 @@ public class SplitWriteTests
     {
         var body = new FakeResponseBody();
         var session = Session(body);
-        var first = new EncodedEvent(1, "e", "id: 1\n\n"u8.ToArray());
-        var split = new EncodedEvent(2, "e", "id: 2\n\n"u8.ToArray()) { Split = new FrameSplit(4, 0) };
-        var run = session.RunAsync(Retry, [first, split], endsAfterOpening: false);
+        var first = TestFrames.Event(1, "id: 1\n\n"u8.ToArray());
+        var split = TestFrames.Event(2, "id: 2\n\n"u8.ToArray()) with { Split = new FrameSplit(4, 0) };
+        var run = session.RunAsync(Retry, [first, split]);
         await body.WhenWritesStarted(3).WaitAsync(cancellationToken);
         session.Finish(StreamEndReason.Shutdown);
         await run.WaitAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using SseFlights.Broadcast;
+using SseFlights.Delivery;
+using SseFlights.Hub;
 using SseFlights.Http;
 
 namespace SseFlights.Tests.Unit;

@@ -1,5 +1,6 @@
 using System.Text;
-using SseFlights.Broadcast;
+using SseFlights.Delivery;
+using SseFlights.Hub;
 using SseFlights.Scenario;
 using SseFlights.Sse;
 
@@ -26,14 +27,14 @@ public class WireFormatterTests
     [Test]
     public void Encode_Comment_IsALiveOnlyCommentFrameWithNoId()
     {
-        var frame = LiveFrames.Encode(new TimelineEntry(0, 1, EntryKind.Comment, "", "hi", null), LineEnding.Lf);
+        var frame = new FrameEncoder(LineEnding.Lf).LiveOnly(new TimelineEntry(0, 1, EntryKind.Comment, "", "hi", null), 0);
         Assert.That((frame.Id, frame.Kind, Encoding.UTF8.GetString(frame.Bytes)), Is.EqualTo((0L, FrameKind.Comment, ": hi\n\n")));
     }
 
     [Test]
     public void Encode_Retry_IsARetryFrame()
     {
-        var frame = LiveFrames.Encode(new TimelineEntry(0, 1, EntryKind.Retry, "", "250", null), LineEnding.Cr);
+        var frame = new FrameEncoder(LineEnding.Cr).LiveOnly(new TimelineEntry(0, 1, EntryKind.Retry, "", "250", null), 0);
         Assert.That((frame.Id, frame.Kind, Encoding.UTF8.GetString(frame.Bytes)), Is.EqualTo((0L, FrameKind.Retry, "retry: 250\r\r")));
     }
 
@@ -41,7 +42,7 @@ public class WireFormatterTests
     public void Encode_Raw_IsTheExactCharactersAsUtf8WhateverTheLineEnding()
     {
         var split = new FrameSplit(1, 20);
-        var frame = LiveFrames.Encode(new TimelineEntry(0, 1, EntryKind.Raw, "", "data: é\rdata:b\n", null) { Split = split }, LineEnding.Crlf);
+        var frame = new FrameEncoder(LineEnding.Crlf).LiveOnly(new TimelineEntry(0, 1, EntryKind.Raw, "", "data: é\rdata:b\n", null) { Split = split }, 0);
         Assert.That((frame.Id, frame.Kind, frame.Split, frame.Bytes), Is.EqualTo((0L, FrameKind.Raw, split, "data: \u00e9\rdata:b\n"u8.ToArray())));
     }
 }

@@ -4,8 +4,6 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.RegularExpressions;
 using Serilog.Events;
-using SseFlights.Http;
-using SseFlights.Record;
 
 namespace SseFlights.Cli;
 
@@ -13,7 +11,7 @@ namespace SseFlights.Cli;
 /// The <c>sseflights</c> command line: options with their defaults shown in --help, each value
 /// checked with a message that says what would be right. Parsing only; Program decides what runs.
 /// </summary>
-internal sealed partial class CommandLine
+internal sealed class CommandLine
 {
     private readonly Option<int> _port = Number("--port", "PORT", 5000, 1, 65535, "a whole number from 1 to 65535", "Port to listen on.", "-p");
     private readonly Option<string> _host = new("--host")
@@ -153,7 +151,7 @@ internal sealed partial class CommandLine
     private static DateTimeOffset? ParseEpoch(ArgumentResult result)
     {
         string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-        if (EpochPattern().IsMatch(token) && DateTimeOffset.TryParse(token, CultureInfo.InvariantCulture, DateTimeStyles.None, out var epoch))
+        if (EpochPattern.IsMatch(token) && DateTimeOffset.TryParse(token, CultureInfo.InvariantCulture, DateTimeStyles.None, out var epoch))
         {
             return epoch;
         }
@@ -163,13 +161,12 @@ internal sealed partial class CommandLine
     }
 
     // A time without Z or an offset would mean a different instant on each machine's time zone.
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$")]
-    private static partial Regex EpochPattern();
+    private static readonly Regex EpochPattern = new(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant);
 
     private static string ParseHost(ArgumentResult result)
     {
         string host = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-        if (host.Length == 0 || host.Any(c => c is '/' or ':' or ' ' || char.IsControl(c)) && !ListenerPrefixes.IsAllInterfaces(host))
+        if (host.Length == 0 || host.Any(c => c is '/' or ':' or ' ' || char.IsControl(c)))
         {
             result.AddError($"--host must be a host name or address such as localhost, 127.0.0.1 or 0.0.0.0; got '{host}'");
         }
@@ -180,7 +177,7 @@ internal sealed partial class CommandLine
     private static string[] ParseOrigins(ArgumentResult result)
     {
         var origins = result.Tokens.Select(t => t.Value).ToArray();
-        foreach (string origin in origins.Where(o => !CorsPolicy.IsValidOrigin(o)))
+        foreach (string origin in origins.Where(o => !OriginSyntax.IsValid(o)))
         {
             result.AddError($"--cors-origin must be an origin such as https://example.com or http://localhost:3000 (no path), or '*'; got '{origin}'");
         }

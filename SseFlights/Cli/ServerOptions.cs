@@ -24,9 +24,6 @@ internal sealed record ServerOptions(
     bool Control = false,
     string? ControlToken = null)
 {
-    /// <summary>How streams are written; from <c>SSEFLIGHTS_WRITE_PATH</c>, not the command line (an operator's and the tests' switch).</summary>
-    public Http.WritePath WritePath { get; init; } = Http.WritePath.Direct;
-
     /// <summary>The instant the scenario clock starts from (<c>--epoch</c>), or null for the process start.</summary>
     public DateTimeOffset? Epoch { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Net;
-using SseFlights.Broadcast;
+using SseFlights.Http.Listener;
+using SseFlights.Hub;
 using SseFlights.Sources;
 using SseFlights.Metrics;
 using SseFlights.Scenario;

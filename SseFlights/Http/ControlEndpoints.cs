@@ -2,9 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Serilog;
-using SseFlights.Broadcast;
+using SseFlights.Hub;
 using SseFlights.Sources;
-using SseFlights.Metrics;
 using SseFlights.Scenario;
 
 namespace SseFlights.Http;
@@ -15,14 +14,12 @@ namespace SseFlights.Http;
 /// an answer. Injected events go through the hub's one publish path, so they are numbered, kept
 /// and resent like the timeline's.
 /// </summary>
-internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, ScenarioDefinition scenario, ControlAuth auth, ControlFaults faults, ServerMetrics metrics, ILogger log)
+internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, ScenarioDefinition scenario, ControlAuth auth, ControlFaults faults, ILogger log)
 {
     public const int MaxBodyBytes = 64 * 1024;
 
     private static readonly TimelineEntry CloseEntry = new(0, 0, EntryKind.Close, EventNames.Close, "", null);
     private readonly ILogger _log = log.ForContext<ControlEndpoints>();
-
-    public ControlFaults Faults => faults;
 
     public static bool Owns(string path) => path == "/api/control" || path.StartsWith("/api/control/", StringComparison.Ordinal);
 
@@ -81,7 +78,7 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
         var state = player.State();
         var (lastId, closed) = hub.Progress();
         var next = state.NextEntry is { } index
-            ? new ControlNext(index, scenario.Timeline[index].IsEvent ? scenario.Timeline[index].EventName : "drop", Math.Round(state.NextAt!.Value, 3), state.NextInSeconds is { } s ? Math.Round(s, 3) : null)
+            ? new ControlNext(index, KindOf(scenario.Timeline[index]), scenario.Timeline[index].IsEvent ? scenario.Timeline[index].EventName : null, Math.Round(state.NextAt!.Value, 3), state.NextInSeconds is { } s ? Math.Round(s, 3) : null)
             : null;
         var body = new ControlState(state.Paused ? "paused" : "playing", Math.Round(state.ScenarioSeconds, 3), state.Cycle + 1, next, lastId, closed, hub.ClientCount);
         return Responses.JsonAsync(response, JsonSerializer.SerializeToUtf8Bytes(body, ControlJsonContext.Default.ControlState));
@@ -124,8 +121,7 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
             return problem is null ? ClosedAsync(response) : Responses.TextAsync(response, 422, problem);
         }
 
-        metrics.EventPublished();
-        _log.Information("Control: injected {EventName} as event {EventId}: {Data}", frame.Name, frame.Id, entry.Data);
+        _log.Information("Control: injected {EventName} as event {EventId}: {Data}", frame.EventType, frame.Id, entry.Data);
         return Responses.JsonAsync(response, JsonSerializer.SerializeToUtf8Bytes(new ControlCreated(frame.Id), ControlJsonContext.Default.ControlCreated), status: 201);
     }
 
@@ -138,12 +134,11 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
 
     private Task CloseAsync(HttpListenerResponse response)
     {
-        if (hub.PublishIf(CloseEntry, _ => true) is not { } frame)
+        if (hub.PublishIf(CloseEntry, canApply: null) is not { } frame)
         {
             return ClosedAsync(response);
         }
 
-        metrics.EventPublished();
         _log.Information("Control: closed the board with event {EventId}; new streams get 204 No Content", frame.Id);
         return NoContentAsync(response);
     }
@@ -207,10 +202,20 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
             return Responses.TextAsync(response, 422, problem);
         }
 
-        faults.Set(new FaultRule(request!.Status!.Value, request.Count!.Value, request.Location));
+        faults.Set(new ResponseRule(request!.Status!.Value, request.Location), request.Count!.Value);
         _log.Information("Control: the next {Count} GET /events get {Status}", request.Count, request.Status);
         return NoContentAsync(response);
     }
+
+    /// <summary>What a timeline entry is, as GET /api/control names it.</summary>
+    private static string KindOf(TimelineEntry entry) => entry.Kind switch
+    {
+        EntryKind.Drop => "drop",
+        EntryKind.Comment => "comment",
+        EntryKind.Retry => "retry",
+        EntryKind.Raw => "raw",
+        _ => "event",
+    };
 
     private static Task ClosedAsync(HttpListenerResponse response) =>
         Responses.TextAsync(response, 409, "Conflict: the board has closed; restart the server to play again.");

@@ -1,51 +1,42 @@
-using System.Net;
+using SseFlights.Scenario;
 
 namespace SseFlights.Http;
 
-/// <summary>A fault the control API set: the next <paramref name="Count"/> GET /events get this answer instead of a stream.</summary>
-internal sealed record FaultRule(int Status, int Count, string? Location);
-
-/// <summary>The pending fault, taken one request at a time (the accept loop serves requests concurrently).</summary>
+/// <summary>
+/// The fault the control API set: the next requests for <c>/events</c> get its answer instead of a
+/// stream, taken one request at a time (the accept loop serves requests concurrently).
+/// </summary>
 internal sealed class ControlFaults
 {
     private readonly Lock _gate = new();
-    private FaultRule? _rule;
+    private ResponseRule? _rule;
+    private int _left;
 
-    public void Set(FaultRule rule)
+    /// <summary>The next <paramref name="count"/> requests get <paramref name="rule"/>'s answer.</summary>
+    public void Set(ResponseRule rule, int count)
     {
         lock (_gate)
         {
-            _rule = rule;
+            (_rule, _left) = (rule, count);
         }
     }
 
-    /// <summary>The fault's answer to <paramref name="context"/> if one is pending; null if the stream should go ahead.</summary>
-    public Task? TryAnswer(HttpListenerContext context)
+    /// <summary>The pending fault's rule for this request, or null when none is left.</summary>
+    public ResponseRule? Take()
     {
-        FaultRule rule;
         lock (_gate)
         {
-            if (_rule is null)
+            if (_rule is not { } rule)
             {
                 return null;
             }
 
-            rule = _rule;
-            _rule = rule.Count > 1 ? rule with { Count = rule.Count - 1 } : null;
-        }
+            if (--_left == 0)
+            {
+                _rule = null;
+            }
 
-        var response = context.Response;
-        if (rule.Location is not null)
-        {
-            response.Headers["Location"] = rule.Location;
+            return rule;
         }
-
-        if (rule.Status is 204 or 304)
-        {
-            Responses.Empty(response, rule.Status);
-            return Task.CompletedTask;
-        }
-
-        return Responses.TextAsync(response, rule.Status, $"Fault set by the control API: {rule.Status}.");
     }
 }

@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace SseFlights.Http;
 
-/// <summary>The next timeline entry, in GET /api/control.</summary>
-internal sealed record ControlNext(int Index, string? Event, double At, double? InSeconds);
+/// <summary>The next timeline entry, in GET /api/control: what it is (event, drop, comment, retry, raw), and the event's name for an event.</summary>
+internal sealed record ControlNext(int Index, string Kind, string? Event, double At, double? InSeconds);
 
 /// <summary>GET /api/control.</summary>
 internal sealed record ControlState(string State, double ScenarioTime, long Cycle, ControlNext? Next, long LastEventId, bool Closed, int OpenStreams);

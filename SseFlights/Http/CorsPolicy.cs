@@ -11,12 +11,6 @@ internal sealed class CorsPolicy(IReadOnlyList<string> origins)
 {
     private readonly bool _anyOrigin = origins.Contains("*");
 
-    public static bool IsValidOrigin(string origin) =>
-        origin == "*" || (Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-            && uri.Scheme is "http" or "https"
-            && uri.GetLeftPart(UriPartial.Authority) == origin.TrimEnd('/')
-            && !origin.EndsWith('/'));
-
     /// <summary>Adds the CORS headers when the request's Origin is allowed; true if it was.</summary>
     public bool Apply(HttpListenerRequest request, HttpListenerResponse response)
     {

@@ -1,23 +1,25 @@
 using System.Net;
 using Serilog;
-using SseFlights.Broadcast;
-using SseFlights.Metrics;
+using SseFlights.Delivery;
+using SseFlights.Http.Listener;
+using SseFlights.Hub;
 using SseFlights.Scenario;
 using SseFlights.Sse;
 
 namespace SseFlights.Http;
 
-/// <summary>GET /events: decides how the stream starts (snapshot, resume, live, 204, 503), then hands it to its session.</summary>
+/// <summary>GET /events: a scripted or injected answer if one is due, else joins the hub (snapshot, resume, live, 204, 503) and hands the stream to its delivery.</summary>
 internal sealed class EventStreamEndpoint(
     EventHub hub,
     StreamSessions sessions,
-    WritePath writePath,
+    ListenerInternals internals,
     StreamLimits limits,
     int retryMilliseconds,
     WireFormat wire,
     ResponseRules rules,
+    ControlFaults? faults,
     TimeProvider time,
-    ServerMetrics metrics,
+    IDeliveryObserver observer,
     ILogger log)
 {
     /// <summary>
@@ -31,13 +33,13 @@ internal sealed class EventStreamEndpoint(
 
     private readonly ILogger _log = log.ForContext<EventStreamEndpoint>();
     private readonly byte[] _preamble = [.. wire.Bom ? WireFormat.BomBytes : [], .. SseFormatter.FormatRetry(retryMilliseconds, wire.LineEnding)];
-    private readonly EncodedEvent _heartbeat = EncodedEvent.Comment(SseFormatter.FormatComment("heartbeat", wire.LineEnding));
+    private readonly Frame _heartbeat = new FrameEncoder(wire.LineEnding).Heartbeat();
     private long _nextClientId;
 
     /// <summary>
     /// HEAD /events: the status and headers a GET would get now (200, 204 after the close, 503 when
-    /// full), with no body and without joining, so it takes no slot. A page whose EventSource gave
-    /// up (EventSource never tells why) asks this to choose between waiting, backing off and stopping.
+    /// full), with no body and without joining, so it takes no slot. A page whose EventSource gave up
+    /// (EventSource never tells why) asks this to choose between waiting, backing off and stopping.
     /// </summary>
     public Task HeadAsync(HttpListenerContext context)
     {
@@ -51,11 +53,12 @@ internal sealed class EventStreamEndpoint(
             case JoinKind.Refused:
                 return RefuseAsync(response, plan, headOnly: true);
             case JoinKind.ShuttingDown:
-                response.Abort();
+                internals.CloseUnanswered(context);
                 return Task.CompletedTask;
         }
 
         StreamHeaders(response);
+
         // Left chunked, HttpListener would end the answer with the last chunk: a body a HEAD must not have.
         response.ContentLength64 = 0;
         response.Close();
@@ -69,64 +72,92 @@ internal sealed class EventStreamEndpoint(
         long clientId = Interlocked.Increment(ref _nextClientId);
         string? client = request.QueryString["client"];
         _log.Debug(RequestTemplate, clientId, request.RemoteEndPoint, client ?? "(none)");
-        var (number, rule) = rules.Next(client);
-        if (rule is not null && !await ScriptedAnswer.BeforeStreamAsync(response, number, rule, time).ConfigureAwait(false))
+        var rule = await AnswerByRuleAsync(response, clientId, client, lifetime).ConfigureAwait(false);
+        if (rule is { Streams: false })
         {
-            _log.Information("Client {ClientId} request {Request} answered {Status} by a responses rule", clientId, number, rule.Status);
             return;
         }
 
-        string? lastEventId = LastEventId(request);
-        var session = new EventStreamSession(clientId, ResponseBody.Open(response, writePath), limits, _heartbeat, time, metrics, _log);
+        var delivery = new StreamDelivery(clientId, ResponseBodies.Open(response, internals), limits, _heartbeat, time, observer, _log);
 
         // Tracked before the hub can offer it anything, so shutdown never misses a starting stream.
-        using var tracked = sessions.Track(session);
-        var plan = hub.Join(session, lastEventId);
-        metrics.StreamOpened(plan);
-        switch (plan.Kind)
+        using var tracked = sessions.Track(delivery);
+        var plan = hub.Join(delivery, LastEventId(request));
+        if (!plan.IsStream)
         {
-            case JoinKind.NoContent:
-                _log.Information("Client {ClientId} from {Remote} got 204 No Content: {Reason}", clientId, request.RemoteEndPoint, plan.Reason);
-                Responses.Empty(response, 204);
-                return;
-            case JoinKind.Refused:
-                _log.Warning("Client {ClientId} from {Remote} refused: {Reason}", clientId, request.RemoteEndPoint, plan.Reason);
-                await RefuseAsync(response, plan, headOnly: false).ConfigureAwait(false);
-                return;
-            case JoinKind.ShuttingDown:
-                _log.Information("Client {ClientId} from {Remote} closed unanswered: {Reason}; it reconnects elsewhere", clientId, request.RemoteEndPoint, plan.Reason);
-                response.Abort();
-                return;
+            // It will never run: it has ended, so a shutdown waiting for it does not wait for the answer below.
+            delivery.Decline();
+            await AnswerWithoutStreamAsync(context, clientId, plan).ConfigureAwait(false);
+            return;
         }
 
         StreamHeaders(response);
-
-        // The request is read and a stream's body never is: its 8 KiB read buffer and its headers can go.
-        ConnectionReadBuffer.Release(context);
-        HeaderMemory.Release(request);
         if (rule?.ContentType is { } contentType)
         {
             response.ContentType = contentType;
         }
 
-        int resent = plan.Kind == JoinKind.Resume ? plan.Frames.Count : 0;
+        // The request is read and a stream's body never is: its read buffer and its headers can go.
+        ConnectionReadBuffer.Release(context, internals);
+        HeaderMemory.Release(request);
         _log.Information(
             "Stream {ClientId} opened from {Remote}: {Join} ({Reason}), {Resent} resent",
-            clientId, request.RemoteEndPoint, plan.Kind, plan.Reason, resent);
+            clientId, request.RemoteEndPoint, plan.Kind, plan.Reason, plan.Kind == JoinKind.Resume ? plan.Frames.Count : 0);
 
         long opened = time.GetTimestamp();
-        using var endAfter = ScriptedAnswer.EndAfter(session, rule, time);
+        using var endAfter = rule?.EndAfterMs is { } ms ? time.CreateTimer(static d => ((StreamDelivery)d!).Finish(StreamEndReason.Drop), delivery, TimeSpan.FromMilliseconds(ms), Timeout.InfiniteTimeSpan) : null;
         try
         {
-            await session.RunAsync(_preamble, plan.Frames, plan.EndsStream, lifetime).ConfigureAwait(false);
+            await delivery.RunAsync(_preamble, plan.Frames, lifetime).ConfigureAwait(false);
         }
         finally
         {
-            hub.Leave(session);
-            metrics.StreamEnded(session.EndReason);
+            hub.Leave(delivery);
             _log.Information(
                 "Stream {ClientId} closed after {Seconds:0.0}s: {Why}; {Events} events sent",
-                clientId, time.GetElapsedTime(opened).TotalSeconds, session.EndReason.Describe(), session.EventsSent);
+                clientId, time.GetElapsedTime(opened).TotalSeconds, delivery.EndReason.Describe(), delivery.EventsSent);
+        }
+    }
+
+    /// <summary>A control fault if one is pending, else the scenario's rule for this request's number; answered here unless it streams.</summary>
+    private async Task<ResponseRule?> AnswerByRuleAsync(HttpListenerResponse response, long clientId, string? client, CancellationToken lifetime)
+    {
+        string why;
+        var rule = faults?.Take();
+        if (rule is not null)
+        {
+            why = $"Fault set by the control API: {rule.Status}.";
+        }
+        else
+        {
+            (int number, rule) = rules.Next(client);
+            why = $"Scripted answer: the scenario's responses rule for request {number} says {rule?.Status}.";
+        }
+
+        if (rule is not null && !await RuleAnswer.BeforeStreamAsync(response, rule, why, time, lifetime).ConfigureAwait(false))
+        {
+            _log.Information("Client {ClientId} answered {Status} by a rule: {Why}", clientId, rule.Status, why);
+        }
+
+        return rule;
+    }
+
+    private Task AnswerWithoutStreamAsync(HttpListenerContext context, long clientId, JoinPlan plan)
+    {
+        var remote = context.Request.RemoteEndPoint;
+        switch (plan.Kind)
+        {
+            case JoinKind.NoContent:
+                _log.Information("Client {ClientId} from {Remote} got 204 No Content: {Reason}", clientId, remote, plan.Reason);
+                Responses.Empty(context.Response, 204);
+                return Task.CompletedTask;
+            case JoinKind.Refused:
+                _log.Warning("Client {ClientId} from {Remote} refused: {Reason}", clientId, remote, plan.Reason);
+                return RefuseAsync(context.Response, plan, headOnly: false);
+            default:
+                _log.Information("Client {ClientId} from {Remote} closed unanswered: {Reason}; it reconnects elsewhere", clientId, remote, plan.Reason);
+                internals.CloseUnanswered(context);
+                return Task.CompletedTask;
         }
     }
 

@@ -56,7 +56,7 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
         cors.Apply(request, response);
         if (path.Path == "/events" && read)
         {
-            return head ? events.HeadAsync(context) : control?.Faults.TryAnswer(context) ?? events.HandleAsync(context, lifetime);
+            return head ? events.HeadAsync(context) : events.HandleAsync(context, lifetime);
         }
 
         if (!read)

@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Serilog;
-using SseFlights.Broadcast;
+using SseFlights.Delivery;
+using SseFlights.Hub;
 using SseFlights.Sources;
 using SseFlights.Http.Listener;
 using SseFlights.Metrics;
@@ -21,6 +21,7 @@ internal sealed class SseFlightsServer(
     StreamSessions sessions,
     ScenarioSource player,
     ClientMonitor monitor,
+    ListenerInternals internals,
     Meter meter,
     MetricsRegistry registry,
     TimeProvider time,
@@ -33,7 +34,7 @@ internal sealed class SseFlightsServer(
     public static readonly TimeSpan FailureLinger = TimeSpan.FromSeconds(3);
 
     private readonly ILogger _log = log.ForContext<SseFlightsServer>();
-    private readonly ConcurrentDictionary<long, Task> _requests = new();
+    private readonly RequestTracker _requests = new();
 
     // The server's lifetime, handed to every request: cancelled when shutdown begins.
     private readonly CancellationTokenSource _lifetime = new();
@@ -93,7 +94,7 @@ internal sealed class SseFlightsServer(
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await WaitAsync(sessions.WhenAllEndedAsync(), DrainTimeout, "streams").ConfigureAwait(false);
         await sessions.DisposeAllAsync().ConfigureAwait(false);
-        await WaitAsync(Task.WhenAll(_requests.Values), DrainTimeout, "requests").ConfigureAwait(false);
+        await WaitAsync(_requests.WhenAllEndedAsync(), DrainTimeout, "requests").ConfigureAwait(false);
 
         await accepting.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(acceptLoop, Timeline, ticker).ConfigureAwait(false);
@@ -139,8 +140,7 @@ internal sealed class SseFlightsServer(
                 return;
             }
 
-            long id = Interlocked.Increment(ref _nextRequest);
-            _requests[id] = HandleAsync(id, context);
+            _requests.Track(HandleAsync(Interlocked.Increment(ref _nextRequest), context));
         }
     }
 
@@ -157,14 +157,15 @@ internal sealed class SseFlightsServer(
             _log.Information("Request {RequestId} ended early: the client went away ({Error})", id, ex.Message);
             context.Response.Abort();
         }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            // Shutdown ended a wait (a scripted answer's delay): closed unanswered, so the client tries elsewhere.
+            internals.CloseUnanswered(context);
+        }
         catch (Exception ex)
         {
             _log.Error(ex, "Request {RequestId} {Method} {Path} failed", id, context.Request.HttpMethod, context.Request.Url?.AbsolutePath);
             TryAnswerError(context);
-        }
-        finally
-        {
-            _requests.TryRemove(id, out _);
         }
     }
 

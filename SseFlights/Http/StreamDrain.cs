@@ -1,4 +1,4 @@
-using SseFlights.Broadcast;
+using SseFlights.Delivery;
 
 namespace SseFlights.Http;
 

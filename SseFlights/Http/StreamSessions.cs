@@ -1,3 +1,5 @@
+using SseFlights.Delivery;
+
 namespace SseFlights.Http;
 
 /// <summary>
@@ -9,7 +11,7 @@ internal sealed class StreamSessions
     private readonly Lock _gate = new();
 
     // Mutated only under the lock; shutdown works on a copy.
-    private readonly HashSet<EventStreamSession> _open = [];
+    private readonly HashSet<StreamDelivery> _open = [];
 
     public int Count
     {
@@ -23,7 +25,7 @@ internal sealed class StreamSessions
     }
 
     /// <summary>Tracks <paramref name="session"/> until the returned registration is disposed.</summary>
-    public Registration Track(EventStreamSession session)
+    public Registration Track(StreamDelivery session)
     {
         lock (_gate)
         {
@@ -46,7 +48,7 @@ internal sealed class StreamSessions
     }
 
     /// <summary>The sessions open now, as a copy.</summary>
-    public EventStreamSession[] Copy()
+    public StreamDelivery[] Copy()
     {
         lock (_gate)
         {
@@ -54,7 +56,7 @@ internal sealed class StreamSessions
         }
     }
 
-    private void Remove(EventStreamSession session)
+    private void Remove(StreamDelivery session)
     {
         lock (_gate)
         {
@@ -63,7 +65,7 @@ internal sealed class StreamSessions
     }
 
     /// <summary>One session's place in the set; disposing it removes the session.</summary>
-    public readonly struct Registration(StreamSessions owner, EventStreamSession session) : IDisposable
+    public readonly struct Registration(StreamSessions owner, StreamDelivery session) : IDisposable
     {
         public void Dispose() => owner.Remove(session);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
-using SseFlights.Broadcast;
+using SseFlights.Delivery;
+using SseFlights.Hub;
 
 namespace SseFlights.Metrics;
 
@@ -8,13 +9,13 @@ namespace SseFlights.Metrics;
 /// Tags are built once here, so recording never allocates; per-delivery counts are recorded once
 /// per coalesced write, not per frame.
 /// </summary>
-internal sealed class ServerMetrics
+internal sealed class ServerMetrics : IHubObserver, IDeliveryObserver
 {
     public const string MeterName = "SseFlights";
 
     // A pre-built tag per value, so Add(1, tag) boxes and allocates nothing.
     private static readonly KeyValuePair<string, object?> Snapshot = Tag("outcome", "snapshot"), Resume = Tag("outcome", "resume"),
-        Live = Tag("outcome", "live"), NoContent = Tag("outcome", "204"), Refused = Tag("outcome", "503");
+        Live = Tag("outcome", "live"), NoContent = Tag("outcome", "204"), Refused = Tag("outcome", "503"), Unanswered = Tag("outcome", "shutdown");
 
     private static readonly KeyValuePair<string, object?> Dead = Tag("reason", "dead"), Slow = Tag("reason", "slow"),
         Stalled = Tag("reason", "stalled"), Drop = Tag("reason", "drop"), Shutdown = Tag("reason", "shutdown"),
@@ -38,7 +39,7 @@ internal sealed class ServerMetrics
         _ticksPerSecond = time.TimestampFrequency;
         // Observed rather than added to, so a tool that attaches later (dotnet-counters) still reads the level.
         meter.CreateObservableUpDownCounter("sseflights.clients", () => Interlocked.Read(ref _clients), "{stream}", "Event streams open now");
-        _opened = meter.CreateCounter<long>("sseflights.streams.opened", "{stream}", "Requests for /events, by how they were answered: snapshot, resume, live (200), 204 (closed) or 503 (refused)");
+        _opened = meter.CreateCounter<long>("sseflights.streams.opened", "{stream}", "Requests for /events, by how they were answered: snapshot, resume, live (200), 204 (closed), 503 (refused) or shutdown (closed unanswered)");
         _published = meter.CreateCounter<long>("sseflights.events.published", "{event}", "Events given an id and offered to every stream (timeline events and each repeat cycle's snapshot)");
         _deliveries = meter.CreateCounter<long>("sseflights.deliveries", "{event}", "Events written to a client (live, resent and snapshots; heartbeats not counted)");
         _written = meter.CreateCounter<long>("sseflights.written", "By", "Event-stream bytes written to clients (without HTTP chunk framing)");
@@ -51,7 +52,7 @@ internal sealed class ServerMetrics
 
         // Zero for every tag value at once, so every series exists from the first scrape (a rate over
         // a series that appears only with its first count misses that count).
-        foreach (var outcome in (KeyValuePair<string, object?>[])[Snapshot, Resume, Live, NoContent, Refused])
+        foreach (var outcome in (KeyValuePair<string, object?>[])[Snapshot, Resume, Live, NoContent, Refused, Unanswered])
         {
             _opened.Add(0, outcome);
         }
@@ -63,7 +64,7 @@ internal sealed class ServerMetrics
     }
 
     /// <summary>A request for /events was answered as <paramref name="plan"/> says; a 200 opens a stream.</summary>
-    public void StreamOpened(JoinPlan plan)
+    public void Joined(JoinPlan plan)
     {
         _opened.Add(1, plan.Kind switch
         {
@@ -71,10 +72,11 @@ internal sealed class ServerMetrics
             JoinKind.Resume => Resume,
             JoinKind.Live => Live,
             JoinKind.NoContent => NoContent,
-            JoinKind.Refused or JoinKind.ShuttingDown => Refused,
+            JoinKind.Refused => Refused,
+            JoinKind.ShuttingDown => Unanswered,
             _ => throw new ArgumentOutOfRangeException(nameof(plan), plan.Kind, null),
         });
-        if (plan.Kind is JoinKind.NoContent or JoinKind.Refused or JoinKind.ShuttingDown)
+        if (!plan.IsStream)
         {
             return;
         }
@@ -112,7 +114,7 @@ internal sealed class ServerMetrics
         }
     }
 
-    public void EventPublished() => _published.Add(1);
+    public void Published() => _published.Add(1);
 
     /// <summary>
     /// One write to a client completed at <paramref name="now"/>, carrying <paramref name="events"/>

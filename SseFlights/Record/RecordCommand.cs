@@ -1,3 +1,4 @@
+using SseFlights.Cli;
 using System.Globalization;
 using System.Net;
 using SseFlights.Scenario;
@@ -31,12 +32,12 @@ internal sealed class RecordCommand(HttpClient http, TimeProvider time, TextWrit
         catch (RecordException ex)
         {
             await stderr.WriteLineAsync($"sseflights record: {ex.Message}").ConfigureAwait(false);
-            return Program.ExitFailure;
+            return ExitCodes.Failure;
         }
         catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
         {
             await stderr.WriteLineAsync($"sseflights record: interrupted before {options.Url} answered; nothing recorded").ConfigureAwait(false);
-            return Program.ExitFailure;
+            return ExitCodes.Failure;
         }
 
         string stamp = time.GetUtcNow().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
@@ -62,11 +63,11 @@ internal sealed class RecordCommand(HttpClient http, TimeProvider time, TextWrit
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             await stderr.WriteLineAsync($"sseflights record: cannot write {options.OutputPath}: {ex.Message}").ConfigureAwait(false);
-            return Program.ExitFailure;
+            return ExitCodes.Failure;
         }
 
         await stderr.WriteLineAsync($"sseflights record: {converter.Entries} entries recorded; stopped because {Describe(end)}").ConfigureAwait(false);
-        return Program.ExitOk;
+        return ExitCodes.Ok;
     }
 
     private static string Describe(RecordingEnd end) => end switch

@@ -1,3 +1,4 @@
+using SseFlights.Cli;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;

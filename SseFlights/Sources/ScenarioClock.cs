@@ -25,6 +25,7 @@ internal sealed class ScenarioClock
         _start = start;
         _frequency = frequency;
         Position = new TimelinePosition(scenario);
+        Next = Normalized(new TimelineStep(0, 0));
     }
 
     /// <summary>Ids and cycles at a scenario second, for replicas and the skew.</summary>
@@ -58,16 +59,16 @@ internal sealed class ScenarioClock
     public long? TicksUntilNext(long now) => Paused || Ended ? null : DueAt(SecondsOf(Next)) - now;
 
     /// <summary>Moves on to the step after <see cref="Next"/>: a repeating scenario's next cycle begins with its start.</summary>
-    public void Advance()
-    {
-        var next = Next with { Index = Next.Index + 1 };
-        Next = next.Index < _scenario.Timeline.Count || !_scenario.Repeat
-            ? next
-            : new TimelineStep(Next.Cycle + 1, TimelineStep.CycleStartIndex);
-    }
+    public void Advance() => Next = Normalized(Next with { Index = Next.Index + 1 });
 
     /// <summary>Starts at cycle <paramref name="cycle"/>'s first entry: an epoch long past replays only the cycles it needs.</summary>
-    public void SkipTo(long cycle) => Next = new TimelineStep(cycle, cycle == 0 ? 0 : TimelineStep.CycleStartIndex);
+    public void SkipTo(long cycle) => Next = Normalized(new TimelineStep(cycle, cycle == 0 ? 0 : TimelineStep.CycleStartIndex));
+
+    /// <summary>Past a repeating timeline's last entry (or in an empty one) comes the next cycle's start.</summary>
+    private TimelineStep Normalized(TimelineStep step) =>
+        step.IsCycleStart || step.Index < _scenario.Timeline.Count || !_scenario.Repeat
+            ? step
+            : new TimelineStep(step.Cycle + 1, TimelineStep.CycleStartIndex);
 
     /// <summary>Stands still at <paramref name="now"/>; false if already paused.</summary>
     public bool Pause(long now)
@@ -99,7 +100,7 @@ internal sealed class ScenarioClock
     {
         _start = now;
         _pausedAt = null;
-        Next = new TimelineStep(0, 0);
+        Next = Normalized(new TimelineStep(0, 0));
     }
 
     /// <summary>How far an epoch lies before <paramref name="now"/> in timestamp ticks (negative for one to come), from wall-clock times.</summary>

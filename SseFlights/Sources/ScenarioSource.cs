@@ -1,6 +1,6 @@
 using Serilog;
-using SseFlights.Broadcast;
-using SseFlights.Metrics;
+using SseFlights.Delivery;
+using SseFlights.Hub;
 using SseFlights.Scenario;
 
 namespace SseFlights.Sources;
@@ -14,10 +14,8 @@ namespace SseFlights.Sources;
 /// </summary>
 internal sealed class ScenarioSource
 {
-    private readonly ScenarioDefinition _scenario;
     private readonly EventHub _hub;
     private readonly TimeProvider _time;
-    private readonly ServerMetrics _metrics;
     private readonly ILogger _log;
     private readonly StepPublisher _steps;
     private readonly bool _waitForRestart;
@@ -27,18 +25,23 @@ internal sealed class ScenarioSource
     // or a restart never interleaves with an entry on its way out. Order: this lock, then the hub's.
     private readonly Lock _gate = new();
     private readonly ScenarioClock _clock;
-    private int _generation;
     private CancellationTokenSource _wake = new();
 
     // Steps due before this timestamp are the past being replayed at start: not counted, not logged one by one.
     private long _caughtUpAt;
 
-    public ScenarioSource(ScenarioDefinition scenario, EventHub hub, double speed, TimeProvider time, ServerMetrics metrics, ILogger log, bool waitForRestart = false, DateTimeOffset? epoch = null)
+    // The clock's zero as it was set at start. With an epoch it never moves (no pause or restart:
+    // --control is refused with --epoch), so the skew's horizon reads it without the lock, which a
+    // join must not take: it asks while holding the hub's lock, and the order is this lock, then the hub's.
+    private readonly long _epochStart;
+
+    public ScenarioSource(ScenarioDefinition scenario, EventHub hub, double speed, TimeProvider time, ILogger log, bool waitForRestart = false, DateTimeOffset? epoch = null)
     {
-        (_scenario, _hub, _time, _metrics, _log, _waitForRestart, _epoch) = (scenario, hub, time, metrics, log.ForContext<ScenarioSource>(), waitForRestart, epoch);
-        _steps = new StepPublisher(hub, metrics, _log);
+        (_hub, _time, _log, _waitForRestart, _epoch) = (hub, time, log.ForContext<ScenarioSource>(), waitForRestart, epoch);
+        _steps = new StepPublisher(hub, _log);
         long epochTicks = epoch is { } at ? ScenarioClock.EpochTicks(at, time.GetUtcNow(), time.TimestampFrequency) : 0;
-        _clock = new ScenarioClock(scenario, speed, time.GetTimestamp() - epochTicks, time.TimestampFrequency);
+        _epochStart = time.GetTimestamp() - epochTicks;
+        _clock = new ScenarioClock(scenario, speed, _epochStart, time.TimestampFrequency);
         Speed = speed;
         StartedAt = epoch ?? time.GetUtcNow();
     }
@@ -51,14 +54,14 @@ internal sealed class ScenarioSource
 
     public double Speed { get; }
 
-    /// <summary>The newest id this clock will have issued <paramref name="ahead"/> from now (wall-clock time).</summary>
+    /// <summary>
+    /// With an epoch, the newest id this clock will have issued <paramref name="ahead"/> from now
+    /// (wall-clock time). Takes no lock: the hub asks it while a stream joins, under its own lock.
+    /// </summary>
     public long IdReachedWithin(TimeSpan ahead)
     {
-        lock (_gate)
-        {
-            long then = _time.GetTimestamp() + (long)(ahead.TotalSeconds * _time.TimestampFrequency);
-            return _clock.Position.IdAt(_clock.SecondsAt(then));
-        }
+        double seconds = (_time.GetElapsedTime(_epochStart) + ahead).TotalSeconds * Speed;
+        return _clock.Position.IdAt(seconds);
     }
 
     /// <summary>Stops the timeline (heartbeats go on); false if it was already paused.</summary>
@@ -72,13 +75,10 @@ internal sealed class ScenarioSource
     /// (ids keep increasing), and the timeline plays again from its first entry, unpaused. Under the
     /// clock's lock, so no step of the old run can follow the snapshot.
     /// </summary>
-    public EncodedEvent Restart() => Change(() =>
+    public Frame Restart() => Change(() =>
     {
-        _generation++;
         _clock.Restart(_time.GetTimestamp());
-        var snapshot = _hub.StartCycle();
-        _metrics.EventPublished();
-        return snapshot;
+        return _hub.StartCycle();
     });
 
     /// <summary>Where the timeline stands, for GET /api/control.</summary>

@@ -1,6 +1,5 @@
 using Serilog;
-using SseFlights.Broadcast;
-using SseFlights.Metrics;
+using SseFlights.Hub;
 using SseFlights.Scenario;
 
 namespace SseFlights.Sources;
@@ -11,17 +10,16 @@ namespace SseFlights.Sources;
 /// and an event is published. The past replayed at start (a replica catching up to its epoch) is
 /// published quietly, and has no streams to drop and no live-only frames to send.
 /// </summary>
-internal sealed class StepPublisher(EventHub hub, ServerMetrics metrics, ILogger log)
+internal sealed class StepPublisher(EventHub hub, ILogger log)
 {
     /// <param name="entry">The entry, or null for the start of repeat cycle <paramref name="cycle"/>.</param>
     public void Fire(long cycle, TimelineEntry? entry, long due, bool replay)
     {
         if (entry is null)
         {
-            var snapshot = hub.StartCycle(due);
+            var snapshot = hub.StartCycle(due, replay);
             if (!replay)
             {
-                metrics.EventPublished();
                 log.Information("Cycle {Cycle} begins: board reset, snapshot sent as event {EventId}", cycle + 1, snapshot.Id);
             }
 
@@ -47,15 +45,14 @@ internal sealed class StepPublisher(EventHub hub, ServerMetrics metrics, ILogger
             return;
         }
 
-        var frame = hub.Publish(entry, due);
-        if (replay)
+        // Null when the board has closed meanwhile (the control API's close): nothing follows a close.
+        if (hub.Publish(entry, due, replay) is not { } frame || replay)
         {
             return;
         }
 
-        metrics.EventPublished();
-        log.Debug("Event {EventId} {EventName} at {At}s: {Data}", frame.Id, frame.Name, entry.At, entry.Data);
-        if (entry.Kind == EntryKind.Close)
+        log.Debug("Event {EventId} {EventName} at {At}s: {Data}", frame.Id, frame.EventType, entry.At, entry.Data);
+        if (frame.EndsStream)
         {
             log.Information("The board has closed with event {EventId}; new streams get 204 No Content", frame.Id);
         }

@@ -1,6 +1,7 @@
-// The renderer: the only module that touches the DOM. Server data reaches the page only through
-// textContent. It keeps no history: the protocol log holds at most MAX_LOGGED items in all, and a
-// log item is found again by its sequence number, never through a reference kept elsewhere.
+// The renderer: the only module that touches the board's DOM, and only in the document it is given
+// (never the global one). Server data reaches the page only through textContent. It keeps no
+// history: the protocol log holds at most MAX_LOGGED items in all, and a log item is found again by
+// its sequence number, never through a reference kept elsewhere.
 
 import { inOrder } from './board-model.js';
 
@@ -28,19 +29,15 @@ function stateClass(state) {
   return `state-${slug || 'none'}`;
 }
 
-function span(className, content) {
-  const el = document.createElement('span');
-  el.className = className;
-  el.textContent = content;
-  return el;
-}
-
 export class Renderer {
+  /** The document it draws in: the only one it touches. */
+  #doc;
   #view;
   /** Flight code → the <tr> showing it, for the flights on the board only. */
   #rows = new Map();
 
   constructor(doc) {
+    this.#doc = doc;
     const $ = (id) => doc.getElementById(id);
     this.#view = {
       scenario: $('scenario-name'),
@@ -71,7 +68,7 @@ export class Renderer {
 
   showScenario(name) {
     this.#view.scenario.textContent = name ?? 'Scenario unavailable';
-    if (name) document.title = `Arrivals · ${name}`;
+    if (name) this.#doc.title = `Arrivals · ${name}`;
   }
 
   showClock(now) {
@@ -109,12 +106,12 @@ export class Renderer {
   }
 
   #createRow(flight) {
-    const tr = document.createElement('tr');
+    const tr = this.#doc.createElement('tr');
     tr.dataset.flight = flight.flight;
     for (const column of COLUMNS) {
-      const td = document.createElement('td');
+      const td = this.#doc.createElement('td');
       td.className = column;
-      td.append(span('flap', ''));
+      td.append(this.#span('flap', ''));
       tr.append(td);
     }
     // Cleared when done so that moving the row in the DOM does not replay it.
@@ -160,7 +157,7 @@ export class Renderer {
     const view = this.#view;
     view.status.dataset.state = state;
     view.status.textContent = message ?? STATUS_TEXT[state];
-    const focused = document.activeElement;
+    const focused = this.#doc.activeElement;
     view.stop.disabled = !canStop;
     view.resume.disabled = !canResume;
     // A button that disables itself under the keyboard would otherwise drop focus to the page.
@@ -187,9 +184,9 @@ export class Renderer {
     li.dataset.event = frame.event;
     li.dataset.resent = 'false';
     if (frame.custom) li.classList.add('custom');
-    const code = document.createElement('code');
+    const code = this.#doc.createElement('code');
     code.textContent = frame.data;
-    li.append(span('frame-id', li.dataset.id), span('frame-event', frame.event), code);
+    li.append(this.#span('frame-id', li.dataset.id), this.#span('frame-event', frame.event), code);
     this.#addToLog(li);
     if (frame.resent) this.markResent(frame.seq);
   }
@@ -200,21 +197,28 @@ export class Renderer {
     if (!li || li.dataset.resent === 'true') return;
     li.dataset.resent = 'true';
     li.classList.add('resent');
-    li.querySelector('code').before(span('badge-resent', 'resent'));
+    li.querySelector('code').before(this.#span('badge-resent', 'resent'));
   }
 
   /** kind is open, error, closed, stopped or info. */
   logLifecycle(kind, message) {
     const li = this.#logItem(`lifecycle lifecycle-${kind}`);
     li.dataset.lifecycle = kind;
-    li.append(span('lifecycle-kind', kind), span('lifecycle-text', message));
+    li.append(this.#span('lifecycle-kind', kind), this.#span('lifecycle-text', message));
     this.#addToLog(li);
   }
 
+  #span(className, content) {
+    const el = this.#doc.createElement('span');
+    el.className = className;
+    el.textContent = content;
+    return el;
+  }
+
   #logItem(className) {
-    const li = document.createElement('li');
+    const li = this.#doc.createElement('li');
     li.className = className;
-    const time = document.createElement('time');
+    const time = this.#doc.createElement('time');
     time.textContent = logTime(new Date());
     li.append(time);
     return li;

@@ -27,6 +27,7 @@ public class SseParserPackTests : ClientPackFixture
     private protected override Task<IPackClient> LoadClientAsync(ScenarioDefinition scenario, CancellationToken cancellationToken) =>
         Task.FromResult<IPackClient>(new Parser());
 
+    /// <summary>One GET read to its end by a fresh SseParser; the stream's end is where a parser stops.</summary>
     private sealed class Parser : IPackClient
     {
         public async Task<ClientReport> PlayAsync(Uri stream, CancellationToken cancellationToken)

@@ -136,11 +136,11 @@ public abstract class ClientPackFixture
     {
         IPackClient? client = null;
         TestServer? server = null;
+        Task<ClientReport>? play = null;
         using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             var requests = new StreamRequests();
-            Task<ClientReport> play;
             TimeSpan firstAfter;
 
             // One case at a time from loading its client to its first request: the second between a
@@ -180,6 +180,8 @@ public abstract class ClientPackFixture
         }
         finally
         {
+            // On a failure the client may still be playing: it is stopped, and its outcome (if any) is the failure's.
+            await cut.CancelAsync();
             if (server is not null)
             {
                 await server.DisposeAsync();
@@ -188,6 +190,11 @@ public abstract class ClientPackFixture
             if (client is not null)
             {
                 await client.DisposeAsync();
+            }
+
+            if (play is not null)
+            {
+                await ((Task)play).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

@@ -1,5 +1,3 @@
-using SseFlights.Scenario;
-
 namespace SseFlights.Tests.Support;
 
 /// <summary>
@@ -12,10 +10,3 @@ internal interface IPackClient : IAsyncDisposable
     /// <summary>Connects to <paramref name="stream"/> and reports what it did once it has stopped by itself, or its deadline has passed.</summary>
     Task<ClientReport> PlayAsync(Uri stream, CancellationToken cancellationToken);
 }
-
-/// <summary>
-/// What a client reported: the events it dispatched, the reconnection time it ended with (null if it
-/// never reconnected), whether it stopped by itself (CLOSED, or its promise settled) before its
-/// deadline, and anything else it said (error events, waits), for a failure message.
-/// </summary>
-internal sealed record ClientReport(IReadOnlyList<ExpectedEvent> Events, RetryReading? Retry, bool Stopped, string Notes);

@@ -42,7 +42,6 @@ public class FirefoxPackTests : ClientPackFixture
 
     private protected override async Task<IPackClient> LoadClientAsync(ScenarioDefinition scenario, CancellationToken cancellationToken)
     {
-        // Without a context the driver gives the page a browser context of its own, closed with it.
         var handle = (await _firefox!.SendAsync("newPage", new { width = 800, height = 600 }).WaitAsync(cancellationToken)).GetInt32();
         var page = new Page(_firefox, handle, scenario);
         try
@@ -58,6 +57,7 @@ public class FirefoxPackTests : ClientPackFixture
         return page;
     }
 
+    /// <summary>A tab in a browser context of its own (the driver's, for a page made without one), which closes with it.</summary>
     private sealed class Page(Firefox firefox, int handle, ScenarioDefinition scenario) : IPackClient
     {
         public async Task<ClientReport> PlayAsync(Uri stream, CancellationToken cancellationToken)

@@ -6,12 +6,23 @@ namespace SseFlights.Tests.EndToEnd;
 /// <summary>
 /// The client pack in scenarios/clients/ itself: every case the issue names is there, each loads with
 /// a description and an expect block and starts at 1 s or later, and README's table lists every case
-/// with its counts. The clients play the pack in their own fixtures (<see cref="ClientPackFixture"/>).
+/// with its counts and, per client, whether it plays the case as the spec says. The clients play the
+/// pack in their own fixtures (<see cref="ClientPackFixture"/>).
 /// </summary>
 [Parallelizable(ParallelScope.All)]
 public class ClientPackTests
 {
+    /// <summary>README's column for each client, in the order of <see cref="ClientExpectation.Clients"/>.</summary>
+    private static readonly (string Client, string Heading)[] Columns =
+        [("chromium", "Chromium"), ("firefox", "Firefox"), ("eventsource", "npm eventsource"), ("fetch-event-source", "fetch-event-source"), ("dotnet", ".NET SseParser")];
+
     private static IEnumerable<string> Cases() => ClientPack.Cases();
+
+    /// <summary>What README says of a client in a case: whether it plays it, and whether the case records a deviation for it.</summary>
+    private static string Standing(string client, ScenarioDefinition scenario) =>
+        client == "dotnet" && !SseParserPackTests.Plays(scenario) ? "not played"
+            : scenario.Expect!.Deviations.ContainsKey(client) ? "deviates (see case)"
+            : "as spec";
 
     private static ScenarioDefinition Load(string name) => ClientPack.Load(name);
 
@@ -26,15 +37,22 @@ public class ClientPackTests
         }));
 
     [Test]
-    public void Readme_TestYourClientTable_ListsEveryCaseWithItsDescriptionAndCounts()
+    public void Readme_TestYourClientTable_ColumnsAreEveryClientADeviationMayName() =>
+        Assert.That(Columns.Select(c => c.Client), Is.EqualTo(ClientExpectation.Clients));
+
+    [Test]
+    public void Readme_TestYourClientTable_ListsEveryCaseWithItsCountsAndWhatEachClientDoes()
     {
         string readme = File.ReadAllText(Path.Combine(Scenarios.RepoRoot, "README.md"));
-        var rows = readme[readme.IndexOf("## Test your client", StringComparison.Ordinal)..].Split('\n').Select(l => l.TrimEnd('\r'))
-            .SkipWhile(l => !l.StartsWith("| case |", StringComparison.Ordinal)).Skip(2).TakeWhile(l => l.StartsWith("| `", StringComparison.Ordinal));
+        var table = readme[readme.IndexOf("## Test your client", StringComparison.Ordinal)..].Split('\n').Select(l => l.TrimEnd('\r'))
+            .SkipWhile(l => !l.StartsWith("| case |", StringComparison.Ordinal)).TakeWhile(l => l.StartsWith('|')).ToList();
 
+        string header = $"| case | what it checks | events | requests | retry | {string.Join(" | ", Columns.Select(c => c.Heading))} |";
         var expected = Cases().Select(name => (Name: name, Case: Load(name))).Select(c =>
-            $"| `{c.Name}` | {c.Case.Description} | {c.Case.Expect!.Events.Count} | {c.Case.Expect.Requests} |{(c.Case.Expect.Retry is { } retry ? $" {retry} " : " ")}|");
-        Assert.That(rows, Is.EqualTo(expected));
+            $"| `{c.Name}` | {c.Case.Description} | {c.Case.Expect!.Events.Count} | {c.Case.Expect.Requests} |{(c.Case.Expect.Retry is { } retry ? $" {retry} " : " ")}| "
+            + string.Join(" | ", Columns.Select(column => Standing(column.Client, c.Case))) + " |");
+        Assert.That(table.FirstOrDefault(), Is.EqualTo(header));
+        Assert.That(table.Skip(2), Is.EqualTo(expected));
     }
 
     [TestCaseSource(nameof(Cases))]

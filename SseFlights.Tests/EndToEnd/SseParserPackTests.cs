@@ -40,7 +40,7 @@ public class SseParserPackTests : ClientPackFixture
                 seen.Add(new ExpectedEvent(item.EventType, item.Data, parser.LastEventId));
             }
 
-            // Infinite (negative) until a retry: field has set it.
+            // InfiniteTimeSpan (negative) until a retry: field has set it.
             var interval = parser.ReconnectionInterval;
             return new ClientReport(seen, interval >= TimeSpan.Zero ? RetryReading.Read(interval.TotalMilliseconds) : null, true, $"the stream ended after {seen.Count} events");
         }

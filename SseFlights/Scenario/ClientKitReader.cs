@@ -5,7 +5,7 @@ namespace SseFlights.Scenario;
 
 /// <summary>
 /// Reads the scenario members that serve client testing: <c>wire</c>, <c>snapshot</c>,
-/// <c>responses</c>, <c>description</c> and <c>expect</c>.
+/// <c>responses</c>, <c>description</c> and <c>expect</c> (read by <see cref="ClientExpectationReader"/>).
 /// </summary>
 internal sealed class ClientKitReader(JsonChecks checks)
 {
@@ -17,7 +17,7 @@ internal sealed class ClientKitReader(JsonChecks checks)
         Snapshot = checks.Boolean(root, "", "snapshot", fallback: true),
         Responses = ReadResponses(root),
         Description = root.TryGetProperty("description", out _) ? checks.String(root, "", "description", required: true, allowEmpty: false) : null,
-        Expect = root.TryGetProperty("expect", out var expect) ? ReadExpect(expect) : null,
+        Expect = root.TryGetProperty("expect", out var expect) ? new ClientExpectationReader(checks).Read(expect) : null,
     };
 
     private WireFormat ReadWire(JsonElement root)
@@ -125,49 +125,5 @@ internal sealed class ClientKitReader(JsonChecks checks)
         }
 
         return checks.Errors.Count == before ? (request, rule) : (request, null);
-    }
-
-    private ClientExpectation? ReadExpect(JsonElement expect)
-    {
-        if (!checks.IsObject(expect, "expect", "an object with \"events\", \"requests\" and optionally \"retry\""))
-        {
-            return null;
-        }
-
-        checks.OnlyMembers(expect, "expect", "events", "requests", "retry");
-        int? requests = checks.WholeNumber(expect, "expect", "requests", 1, 1000, "the number of GET /events a conforming client makes, from 1 to 1000");
-        int? retry = checks.WholeNumber(expect, "expect", "retry", 0, int.MaxValue, "the reconnection time in milliseconds a client ends with", required: false);
-        var events = new List<ExpectedEvent>();
-        if (!expect.TryGetProperty("events", out var list))
-        {
-            checks.Errors.Add("expect", "missing required property 'events' (an array of the events a client dispatches)");
-        }
-        else if (list.ValueKind != JsonValueKind.Array)
-        {
-            checks.Errors.Add("expect.events", $"expected an array of the events a client dispatches, got {JsonChecks.Describe(list)}");
-        }
-        else
-        {
-            int index = 0;
-            foreach (var item in list.EnumerateArray())
-            {
-                string path = $"expect.events[{index++}]";
-                if (!checks.IsObject(item, path, "an event with \"type\", \"data\" and \"lastEventId\""))
-                {
-                    continue;
-                }
-
-                checks.OnlyMembers(item, path, "type", "data", "lastEventId");
-                string? type = checks.String(item, path, "type", required: true, allowEmpty: false);
-                string? data = checks.String(item, path, "data", required: true, allowEmpty: true);
-                string? id = checks.String(item, path, "lastEventId", required: true, allowEmpty: true);
-                if (type is not null && data is not null && id is not null)
-                {
-                    events.Add(new ExpectedEvent(type, data, id));
-                }
-            }
-        }
-
-        return requests is null ? null : new ClientExpectation(events, requests.Value, retry);
     }
 }

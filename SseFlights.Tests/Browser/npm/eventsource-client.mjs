@@ -3,9 +3,10 @@
 // ./node_modules from this file's own folder, whatever the working directory (ES modules ignore
 // NODE_PATH, and the package is ES-module only).
 //
-// Protocol, so the package is loaded before the server's clock starts: prints "ready", reads the
-// stream URL as one line on stdin, connects, and once the source is CLOSED (or the deadline in ms,
-// argv[2], has passed) prints one JSON line:
+// The protocol every pack script speaks (Support/NodePackClient.cs), so that the package is loaded
+// before the server's clock starts: prints "ready", reads the stream URL as one line on stdin,
+// connects, and once the source is CLOSED (or the deadline in ms, argv[2], has passed) prints one
+// JSON line:
 //   { "events": [{ "type", "data", "lastEventId" }], "reconnectDelays": [ms, ...], "errors": [text, ...], "timedOut": bool }
 import { EventSource } from 'eventsource';
 import { createInterface } from 'node:readline';

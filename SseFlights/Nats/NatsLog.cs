@@ -77,7 +77,10 @@ internal sealed class NatsLog : ILogAppender, IAsyncDisposable
         var natsLog = new NatsLog(connection, options, time, log);
         try
         {
-            await connection.ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+            // The client's connect takes no token; it ends within ConnectTimeout (2 s) per server, and is
+            // awaited to its end rather than abandoned, so a stop during it is honoured just after.
+            await connection.ConnectAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
         }
         catch (Exception ex) when (ex is NatsException or OperationCanceledException)
         {

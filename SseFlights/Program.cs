@@ -10,6 +10,7 @@ using SseFlights.Sources;
 using SseFlights.Cli;
 using SseFlights.Http;
 using SseFlights.Metrics;
+using SseFlights.Nats;
 using SseFlights.Record;
 using SseFlights.Scenario;
 
@@ -20,7 +21,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var commandLine = new CommandLine(RunServerAsync, Validate, RecordAsync);
+        var commandLine = new CommandLine(RunServerAsync, Validate, RecordAsync, PublishAsync);
         var parsed = commandLine.Root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -177,6 +178,22 @@ internal static class Program
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var http = RecordCommand.CreateHttpClient();
         return await new RecordCommand(http, TimeProvider.System, Console.Out, Console.Error).RunAsync(options, stop.Token).ConfigureAwait(false);
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    private static async Task<int> PublishAsync(PublishOptions options, CancellationToken cancellationToken)
+    {
+        // Ctrl+C and SIGTERM stop the feed cleanly (exit 0); what was published stays published.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        await using var log = Logging.Create(ServerOptions.Defaults);
+        return await new PublishCommand(TimeProvider.System, Console.Error, log).RunAsync(options, stop.Token).ConfigureAwait(false);
 
         void Stop(PosixSignalContext context)
         {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.RegularExpressions;
 using Serilog.Events;
+using SseFlights.Nats;
 
 namespace SseFlights.Cli;
 
@@ -83,16 +84,30 @@ internal sealed class CommandLine
             return token;
         },
     };
+    private readonly Option<string> _nats = PublishArguments.NatsUrl("Take live events from this NATS server's JetStream stream, e.g. nats://localhost:4222 (credentials in the URL, or --nats-creds).");
+    private readonly Option<string> _natsStream = PublishArguments.NatsStream();
+    private readonly Option<string?> _natsCreds = PublishArguments.NatsCreds();
+    private readonly Option<long> _natsMaxMessages = PublishArguments.NatsMaxMessages();
+    private readonly Option<int> _natsSnapshotEvery = PublishArguments.Number(
+        "--nats-snapshot-every", "N", ServerOptions.DefaultNatsSnapshotEvery, 1, 1_000_000, "a whole number from 1 to 1000000",
+        "With --nats: store the board as the newest snapshot every N entries, for replicas that start after older messages are gone.");
     private readonly Argument<string> _validateFile = new("FILE") { Description = "The scenario file to check." };
     private readonly RecordArguments _record = new();
+    private readonly PublishArguments _publish = new();
 
-    public CommandLine(Func<ServerOptions, CancellationToken, Task<int>> runServer, Func<string, int> validate, Func<RecordOptions, CancellationToken, Task<int>> record)
+    public CommandLine(
+        Func<ServerOptions, CancellationToken, Task<int>> runServer,
+        Func<string, int> validate,
+        Func<RecordOptions, CancellationToken, Task<int>> record,
+        Func<PublishOptions, CancellationToken, Task<int>> publish)
     {
         Root = new RootCommand("SseFlights: a live airport arrivals board and a scripted Server-Sent Events stream.");
-        foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _epoch, _skew, _heartbeat, _retry, _history, _maxClients, _drain, _cors, _logLevel, _logFormat, _control, _controlToken })
+        foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _epoch, _skew, _heartbeat, _retry, _history, _maxClients, _drain, _cors, _logLevel, _logFormat, _control, _controlToken, _nats, _natsStream, _natsCreds, _natsMaxMessages, _natsSnapshotEvery })
         {
             Root.Options.Add(option);
         }
+
+        Root.Validators.Add(CheckNats);
 
         Root.SetAction((result, cancellationToken) => runServer(Bind(result), cancellationToken));
 
@@ -101,6 +116,7 @@ internal sealed class CommandLine
         validateCommand.SetAction(result => validate(result.GetValue(_validateFile)!));
         Root.Subcommands.Add(validateCommand);
         Root.Subcommands.Add(_record.Command(record));
+        Root.Subcommands.Add(_publish.Command(publish));
     }
 
     public RootCommand Root { get; }
@@ -124,7 +140,32 @@ internal sealed class CommandLine
         Epoch = result.GetValue(_epoch),
         SkewSeconds = result.GetValue(_skew),
         DrainSeconds = result.GetValue(_drain),
+        NatsUrl = result.GetValue(_nats),
+        NatsStream = result.GetValue(_natsStream)!,
+        NatsCredsFile = result.GetValue(_natsCreds),
+        NatsMaxMessages = result.GetValue(_natsMaxMessages),
+        NatsSnapshotEvery = result.GetValue(_natsSnapshotEvery),
     };
+
+    /// <summary>The NATS options that only mean something together: each needs --nats, and a snapshot must come before the bound discards.</summary>
+    private void CheckNats(CommandResult result)
+    {
+        bool Given(Option option) => result.GetResult(option) is { Implicit: false };
+        bool hasNats = Given(_nats);
+        foreach (var option in new Option[] { _natsStream, _natsCreds, _natsMaxMessages, _natsSnapshotEvery }.Where(o => !hasNats && Given(o)))
+        {
+            result.AddError($"{option.Name} only applies with --nats URL");
+        }
+
+        // Tokens, not values: a value that did not parse has its own error already.
+        long? Token(Option option) => result.GetResult(option) is { Tokens: [.., var last] } && long.TryParse(last.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : null;
+        long maxMessages = Given(_natsMaxMessages) ? Token(_natsMaxMessages) ?? long.MaxValue : NatsLogOptions.DefaultMaxMessages;
+        long snapshotEvery = Given(_natsSnapshotEvery) ? Token(_natsSnapshotEvery) ?? 0 : ServerOptions.DefaultNatsSnapshotEvery;
+        if (hasNats && snapshotEvery >= maxMessages)
+        {
+            result.AddError($"--nats-snapshot-every ({snapshotEvery}) must be less than --nats-max-msgs ({maxMessages}): a replica that starts later needs a snapshot newer than the oldest message the stream keeps");
+        }
+    }
 
     private static Option<T> Number<T>(string name, string helpName, T defaultValue, T min, T max, string wanted, string description, params string[] aliases)
         where T : INumber<T>

@@ -1,0 +1,4 @@
+namespace SseFlights.Nats;
+
+/// <summary>Everything <c>sseflights publish</c> was asked for, already validated.</summary>
+internal sealed record PublishOptions(NatsLogOptions Log, string ScenarioPath, double Speed);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.Nats;

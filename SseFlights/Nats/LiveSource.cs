@@ -59,9 +59,9 @@ internal sealed class LiveSource : IEventSource, ISourceHealth, ILogAppender, IL
         var open = await _connector.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            _open = open.Log;
             long from = await StartAsync(open, cancellationToken).ConfigureAwait(false);
             long target = open.Stream.LastSequence;
-            _open = open.Log;
             _snapshots.Start(open.Snapshots, cancellationToken);
             _log.Information("Reading {Subject} from sequence {From}; caught up once sequence {Target} is applied", Options.Subject, from, target);
             CatchUpIfThere(target);

@@ -11,7 +11,7 @@ repo=$(cd "$here/.." && pwd)
 ns=${BENCH_NS:-"100 1000 2000 5000 10000"}
 reps=${BENCH_REPS:-3}
 servers=${BENCH_SERVERS:-"sseflights sseflights-aot node kestrel limit"}
-modes=${BENCH_MODES:-"steady throughput stalled storm soak close"}
+modes=${BENCH_MODES:-"steady throughput stalled storm soak close live"}
 window=${BENCH_SECONDS:-30}
 settle=${BENCH_SETTLE:-2}
 concurrency=${BENCH_CONNECT_CONCURRENCY:-500}
@@ -30,6 +30,9 @@ soak_retry=${BENCH_SOAK_RETRY:-250}
 soak_drop_every=${BENCH_SOAK_DROP_EVERY:-0.5}
 close_ns=${BENCH_CLOSE_NS:-2000}
 close_window=${BENCH_CLOSE_SECONDS:-10}
+live_ns=${BENCH_LIVE_NS:-2000}
+live_rate=${BENCH_LIVE_RATE:-10}
+nats_server=${BENCH_NATS_SERVER:-/usr/sbin/nats-server}
 run_timeout=${BENCH_RUN_TIMEOUT:-600}
 out=${BENCH_OUT:-$here/results}
 sseflights=${BENCH_SSEFLIGHTS:-$repo/SseFlights/bin/Release/net10.0/sseflights}
@@ -95,6 +98,8 @@ read -r -a server_list <<<"$servers"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 largest=$stall_n
 for n in $ns $throughput_n $storm_n $soak_n; do ((n > largest)) && largest=$n; done
+# A live run holds N streams on each of its two replicas.
+for n in $live_ns; do ((2 * n > largest)) && largest=$((2 * n)); done
 if (($(ulimit -n) < largest + stalled + 1000)); then
   log "warning: ulimit -n is $(ulimit -n), below the $((largest + stalled + 1000)) the largest run needs"
 fi
@@ -115,6 +120,8 @@ dotnet "$bench_dll" scenarios --out "$here/scenarios" \
 cp -r "$here/scenarios" "$raw/scenarios"
 runs="$raw/runs.jsonl"
 : >"$runs"
+live_runs="$raw/live.jsonl"
+: >"$live_runs"
 
 # --- one run --------------------------------------------------------------------------------
 pidfile="$raw/server.pid"
@@ -132,7 +139,17 @@ stop_leftover_server() {
     rm -f "$pidfile"
   fi
 }
-trap stop_leftover_server EXIT
+stop_leftover_live() {
+  # Only if a live run was killed before it could stop what it started: nats-server and its two replicas.
+  local file pid
+  for file in "$raw"/live-*.pid; do
+    [[ -s $file ]] || continue
+    pid=$(<"$file")
+    kill -0 "$pid" 2>/dev/null && { log "stopping leftover $(basename "$file" .pid) $pid"; kill -TERM "$pid" 2>/dev/null || true; }
+    rm -f "$file"
+  done
+}
+trap 'stop_leftover_server; stop_leftover_live' EXIT
 
 run_one() { # server mode n rep args...
   local server=$1 mode=$2 n=$3 rep=$4
@@ -197,6 +214,23 @@ for ((rep = 1; rep <= reps; rep++)); do
           run_cell close "$n" "$rep" "$index" --scenario "$here/scenarios/close.json" --seconds "$close_window" --settle "$settle"
           index=$((index + 1))
         done ;;
+      live)
+        # Two replicas with --nats on a new stream, N streams on each, a publisher at live_rate events/s:
+        # latency from each message's publish to its arrival (see README, "Live mode").
+        if [[ " $servers " != *" sseflights "* ]]; then
+          log "live: sseflights is not among the servers: skipped"
+        elif [[ ! -x $nats_server ]]; then
+          log "live: no nats-server at $nats_server (apt-get install nats-server): skipped"
+        else
+          for n in $live_ns; do
+            timeout -k 15 "$run_timeout" dotnet "$bench_dll" live --server "$sseflights" --nats-server "$nats_server" \
+              --clients "$n" --rate "$live_rate" --seconds "$window" --settle "$settle" --connect-concurrency "$concurrency" \
+              --rep "$rep" --log-folder "$raw/logs" --pid-folder "$raw" --out "$live_runs" >/dev/null \
+              || log "live run N=$n rep $rep did not pass (its result line says why)"
+            stop_leftover_live
+            sleep 2
+          done
+        fi ;;
       *) log "unknown mode $mode" ;;
     esac
     index=$((index + 1))
@@ -206,7 +240,7 @@ done
 # --- report ---------------------------------------------------------------------------------
 commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -n $(git -C "$repo" status --porcelain 2>/dev/null | head -1) ]] && commit="$commit+changes"
-dotnet "$bench_dll" report --runs "$runs" --out "$out" --commit "$commit" --note "node $(node --version 2>/dev/null || echo absent)"
+dotnet "$bench_dll" report --runs "$runs" --live "$live_runs" --out "$out" --commit "$commit" --note "node $(node --version 2>/dev/null || echo absent)"
 # The profile findings and design notes are written by hand; they travel with every report.
 if [[ -f "$here/FINDINGS.md" ]]; then
   printf '\n' >>"$out/RESULTS.md"

@@ -157,6 +157,12 @@ internal sealed class CommandLine
             result.AddError($"{option.Name} only applies with --nats URL");
         }
 
+        // The log times the events; a clock's options would silently mean nothing.
+        foreach (var option in new Option[] { _speed, _epoch, _skew }.Where(o => hasNats && Given(o)))
+        {
+            result.AddError($"{option.Name} cannot be used with --nats: the log, not the scenario's clock, gives the events and their timing");
+        }
+
         // Tokens, not values: a value that did not parse has its own error already.
         long? Token(Option option) => result.GetResult(option) is { Tokens: [.., var last] } && long.TryParse(last.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : null;
         long maxMessages = Given(_natsMaxMessages) ? Token(_natsMaxMessages) ?? long.MaxValue : NatsLogOptions.DefaultMaxMessages;

@@ -18,7 +18,7 @@ internal sealed class SseFlightsServer(
     Router router,
     EventHub hub,
     StreamSessions sessions,
-    ScenarioSource player,
+    IEventSource player,
     ClientMonitor monitor,
     ListenerInternals internals,
     Meter meter,

@@ -23,6 +23,9 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     private readonly ReplicaHold _hold = new();
     private HubStop _stop;
 
+    // Why new streams are refused for now (a live replica catching up with its log), or null.
+    private string? _unavailable;
+
     /// <summary>Events the resend history holds at most (a replica replays enough of the past to fill it).</summary>
     public int HistoryCapacity => historySize;
 
@@ -46,6 +49,9 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
     public (long LastEventId, bool Closed) Progress() => Read(() => (_ledger.LastId, _ledger.Closed));
 
+    /// <summary>Every event with an id above this is in the resend history; older ones a live source may still fetch from its log.</summary>
+    public long HistoryFloor() => Read(() => _ledger.HistoryFloor);
+
     /// <summary>
     /// Before the clock runs, for a replica catching up to an epoch: the next id issued will be
     /// <paramref name="lastId"/> + 1. Only valid while nothing has been published and nobody has joined.
@@ -63,14 +69,42 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         }
     }
 
+    /// <summary>
+    /// Before anything is published, for a live replica starting from a stored board: the board is
+    /// <paramref name="flights"/> as of event <paramref name="lastId"/>, and the next id is above it.
+    /// </summary>
+    public void Restore(IReadOnlyList<Flight> flights, long lastId)
+    {
+        lock (_gate)
+        {
+            if (!_ledger.IsEmpty || _clients.Count > 0)
+            {
+                throw new InvalidOperationException("Restore is only for a hub that has not started.");
+            }
+
+            _ledger.Restore(flights, lastId);
+        }
+    }
+
+    /// <summary>While <paramref name="reason"/> is set, every new stream is refused with it (503 + Retry-After): a live replica still catching up with its log.</summary>
+    public void Unavailable(string? reason)
+    {
+        lock (_gate)
+        {
+            _unavailable = reason;
+        }
+    }
+
     /// <summary>Applies a timeline event due at <paramref name="due"/> to the board, gives it the next id and offers it to every client; null once the board has closed.</summary>
     public Frame? Publish(TimelineEntry entry, long due = 0, bool replay = false) => PublishIf(entry, canApply: null, due, replay);
 
     /// <summary>
     /// An event checked against the board as it is at this moment and, if <paramref name="canApply"/>
     /// says it applies and the board is open, published in the same step. Null when refused.
+    /// A live source gives the <paramref name="id"/> (its log's sequence, above every id so far); by
+    /// default it is the next one.
     /// </summary>
-    public Frame? PublishIf(TimelineEntry entry, Func<IReadOnlyCollection<string>, bool>? canApply, long due = 0, bool replay = false)
+    public Frame? PublishIf(TimelineEntry entry, Func<IReadOnlyCollection<string>, bool>? canApply, long due = 0, bool replay = false, long? id = null)
     {
         Frame frame;
         FanoutBatch batch;
@@ -81,7 +115,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
                 return null;
             }
 
-            frame = _ledger.Record(entry, due);
+            frame = id is { } given ? _ledger.Record(entry, given, due) : _ledger.Record(entry, due);
             batch = Offer(frame, replay);
         }
 
@@ -97,6 +131,24 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         lock (_gate)
         {
             frame = _ledger.StartCycle(due);
+            batch = Offer(frame, replay);
+        }
+
+        batch.Finish(_log, frame.Id);
+        return frame;
+    }
+
+    /// <summary>
+    /// A live log's reset, as event <paramref name="id"/>: the board goes back to the scenario's flights
+    /// (open again if it had closed) and everyone gets a snapshot event.
+    /// </summary>
+    public Frame Reset(long id, long due = 0, bool replay = false)
+    {
+        Frame frame;
+        FanoutBatch batch;
+        lock (_gate)
+        {
+            frame = _ledger.Reset(id, due);
             batch = Offer(frame, replay);
         }
 
@@ -152,13 +204,15 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
     /// <summary>
     /// Decides how a new stream starts and, unless it is refused or has nothing to get, subscribes it in
-    /// the same step, so the frames returned and the live events that follow meet exactly.
+    /// the same step, so the frames returned and the live events that follow meet exactly. Events older
+    /// than the history that a live source fetched from its log (<paramref name="older"/>) resume a
+    /// client too, if they reach the history as it is at this moment.
     /// </summary>
-    public JoinPlan Join(IEventSubscriber client, string? lastEventId)
+    public JoinPlan Join(IEventSubscriber client, string? lastEventId, OlderEvents? older = null)
     {
         lock (_gate)
         {
-            var plan = JoinPolicy.Decide(lastEventId, Facts(), _ledger);
+            var plan = JoinPolicy.Decide(lastEventId, Facts(), older is null ? _ledger : new ResendWithOlder(_ledger, older));
             if (plan.Subscribes)
             {
                 _clients.Add(client);
@@ -187,7 +241,10 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
     /// <summary>Under the lock: what a join decides on.</summary>
     private JoinFacts Facts() => new(
-        _ledger.LastId, _ledger.Closed, _clients.Count, maxClients, _stop.Stopping, _stop.Failure, scenario.Snapshot, HoldHorizon?.Invoke());
+        _ledger.LastId, _ledger.Closed, _clients.Count, maxClients, _stop.Stopping, _stop.Failure, scenario.Snapshot, HoldHorizon?.Invoke())
+    {
+        Unavailable = _unavailable,
+    };
 
     /// <summary>Under the lock: offers <paramref name="frame"/> to every stream; the batch is finished after the lock. A frame published for the first time counts.</summary>
     private FanoutBatch Offer(Frame frame, bool replay)

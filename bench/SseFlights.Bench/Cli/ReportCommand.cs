@@ -11,10 +11,11 @@ internal static class ReportCommand
     public static Command Create()
     {
         var runs = new Option<string[]>("--runs") { Description = "JSON-lines files of run results", Required = true, AllowMultipleArgumentsPerToken = true };
+        var live = new Option<string[]>("--live") { Description = "JSON-lines files of live run results (sseflights-bench live), for their own section", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "Folder for RESULTS.md, results.json and p99-latency.svg", Required = true };
         var commit = new Option<string?>("--commit") { Description = "Commit the servers were built from, for the record" };
         var note = new Option<string?>("--note") { Description = "Extra words about the machine or tools (e.g. node version)" };
-        var command = new Command("report", "Aggregate run results into the results report.") { runs, output, commit, note };
+        var command = new Command("report", "Aggregate run results into the results report.") { runs, live, output, commit, note };
         command.SetAction(async (parse, ct) =>
         {
             var results = new List<RunResult>();
@@ -32,7 +33,16 @@ internal static class ReportCommand
             string folder = parse.GetValue(output)!;
             Directory.CreateDirectory(folder);
             string rawSource = string.Join(", ", parse.GetValue(runs)!.Select(f => Path.GetRelativePath(folder, f)));
-            await File.WriteAllTextAsync(Path.Combine(folder, "RESULTS.md"), MarkdownReport.Render(report, rawSource), ct);
+            var liveResults = new List<LiveResult>();
+            foreach (string file in parse.GetValue(live) ?? [])
+            {
+                foreach (string line in (await File.ReadAllLinesAsync(file, ct)).Where(l => l.Length > 0))
+                {
+                    liveResults.Add(JsonSerializer.Deserialize(line, BenchJsonContext.Default.LiveResult) ?? throw new JsonException($"empty result line in {file}"));
+                }
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(folder, "RESULTS.md"), MarkdownReport.Render(report, rawSource) + LiveReport.Render(liveResults, report.Cells), ct);
             await File.WriteAllTextAsync(Path.Combine(folder, "results.json"),
                 JsonSerializer.Serialize(report, BenchJsonContext.Default.ReportDocument), ct);
             await File.WriteAllTextAsync(Path.Combine(folder, "p99-latency.svg"), SvgChart.Render(report.Cells), ct);

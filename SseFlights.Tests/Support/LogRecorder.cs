@@ -1,3 +1,4 @@
+using SseFlights.Cli;
 using SseFlights.Nats;
 
 namespace SseFlights.Tests.Support;

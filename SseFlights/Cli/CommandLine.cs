@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.RegularExpressions;
 using Serilog.Events;
-using SseFlights.Nats;
 
 namespace SseFlights.Cli;
 

@@ -1,4 +1,5 @@
 using Serilog;
+using SseFlights.Cli;
 using SseFlights.Scenario;
 using SseFlights.Sources;
 

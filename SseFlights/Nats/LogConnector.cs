@@ -1,4 +1,5 @@
 using Serilog;
+using SseFlights.Cli;
 
 namespace SseFlights.Nats;
 

@@ -18,9 +18,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     private readonly ILogger _log = log.ForContext<EventHub>();
     private readonly Ledger _ledger = new(scenario, historySize);
 
-    // Mutated and iterated only under the lock: joining is O(1) even with ten thousand streams open.
-    private readonly HashSet<IEventSubscriber> _clients = [];
-    private readonly ReplicaHold _hold = new();
+    private readonly Audience _clients = new();
     private HubStop _stop;
 
     // Why new streams are refused for now (a live replica catching up with its log), or null.
@@ -56,35 +54,13 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     /// Before the clock runs, for a replica catching up to an epoch: the next id issued will be
     /// <paramref name="lastId"/> + 1. Only valid while nothing has been published and nobody has joined.
     /// </summary>
-    public void Rewind(long lastId)
-    {
-        lock (_gate)
-        {
-            if (!_ledger.IsEmpty || _clients.Count > 0)
-            {
-                throw new InvalidOperationException("Rewind is only for a hub that has not started.");
-            }
-
-            _ledger.Rewind(lastId);
-        }
-    }
+    public void Rewind(long lastId) => BeforeStart(nameof(Rewind), ledger => ledger.Rewind(lastId));
 
     /// <summary>
     /// Before anything is published, for a live replica starting from a stored board: the board is
     /// <paramref name="flights"/> as of event <paramref name="lastId"/>, and the next id is above it.
     /// </summary>
-    public void Restore(IReadOnlyList<Flight> flights, long lastId)
-    {
-        lock (_gate)
-        {
-            if (!_ledger.IsEmpty || _clients.Count > 0)
-            {
-                throw new InvalidOperationException("Restore is only for a hub that has not started.");
-            }
-
-            _ledger.Restore(flights, lastId);
-        }
-    }
+    public void Restore(IReadOnlyList<Flight> flights, long lastId) => BeforeStart(nameof(Restore), ledger => ledger.Restore(flights, lastId));
 
     /// <summary>While <paramref name="reason"/> is set, every new stream is refused with it (503 + Retry-After): a live replica still catching up with its log.</summary>
     public void Unavailable(string? reason)
@@ -124,54 +100,16 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     }
 
     /// <summary>A repeat cycle begins: the board goes back to the scenario's flights and everyone gets a snapshot event.</summary>
-    public Frame StartCycle(long due = 0, bool replay = false)
-    {
-        Frame frame;
-        FanoutBatch batch;
-        lock (_gate)
-        {
-            frame = _ledger.StartCycle(due);
-            batch = Offer(frame, replay);
-        }
-
-        batch.Finish(_log, frame.Id);
-        return frame;
-    }
+    public Frame StartCycle(long due = 0, bool replay = false) => Emit(ledger => ledger.StartCycle(due), replay);
 
     /// <summary>
     /// A live log's reset, as event <paramref name="id"/>: the board goes back to the scenario's flights
     /// (open again if it had closed) and everyone gets a snapshot event.
     /// </summary>
-    public Frame Reset(long id, long due = 0, bool replay = false)
-    {
-        Frame frame;
-        FanoutBatch batch;
-        lock (_gate)
-        {
-            frame = _ledger.Reset(id, due);
-            batch = Offer(frame, replay);
-        }
-
-        batch.Finish(_log, frame.Id);
-        return frame;
-    }
+    public Frame Reset(long id, long due = 0, bool replay = false) => Emit(ledger => ledger.Reset(id, due), replay);
 
     /// <summary>Offers a live-only frame (a comment, retry or raw entry) to the streams open now, like a heartbeat: no id, no history, no board change.</summary>
-    public Frame PublishLive(TimelineEntry entry, long due = 0)
-    {
-        Frame frame;
-        FanoutBatch batch;
-        long lastId;
-        lock (_gate)
-        {
-            frame = _ledger.LiveOnly(entry, due);
-            lastId = _ledger.LastId;
-            batch = Offer(frame, replay: true);
-        }
-
-        batch.Finish(_log, lastId);
-        return frame;
-    }
+    public Frame PublishLive(TimelineEntry entry, long due = 0) => Emit(ledger => ledger.LiveOnly(entry, due), replay: true);
 
     /// <summary>
     /// The scenario's drop action: every open stream ends without another event. The chunked body is
@@ -215,11 +153,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
             var plan = JoinPolicy.Decide(lastEventId, Facts(), older is null ? _ledger : new ResendWithOlder(_ledger, older));
             if (plan.Subscribes)
             {
-                _clients.Add(client);
-                if (plan.HeldUntil is { } held)
-                {
-                    _hold.Hold(client, held);
-                }
+                _clients.Add(client, plan.HeldUntil);
             }
 
             observer.Joined(plan);
@@ -235,7 +169,6 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         lock (_gate)
         {
             _clients.Remove(client);
-            _hold.Release(client);
         }
     }
 
@@ -246,6 +179,37 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         Unavailable = _unavailable,
     };
 
+    /// <summary>Makes a frame from the ledger and offers it, under the lock; the batch is finished after it, logged against the newest id.</summary>
+    private Frame Emit(Func<Ledger, Frame> make, bool replay)
+    {
+        Frame frame;
+        FanoutBatch batch;
+        long lastId;
+        lock (_gate)
+        {
+            frame = make(_ledger);
+            lastId = _ledger.LastId;
+            batch = Offer(frame, replay);
+        }
+
+        batch.Finish(_log, lastId);
+        return frame;
+    }
+
+    /// <summary>A change only a hub that has published nothing and has nobody joined may take.</summary>
+    private void BeforeStart(string change, Action<Ledger> apply)
+    {
+        lock (_gate)
+        {
+            if (!_ledger.IsEmpty || _clients.Count > 0)
+            {
+                throw new InvalidOperationException($"{change} is only for a hub that has not started.");
+            }
+
+            apply(_ledger);
+        }
+    }
+
     /// <summary>Under the lock: offers <paramref name="frame"/> to every stream; the batch is finished after the lock. A frame published for the first time counts.</summary>
     private FanoutBatch Offer(Frame frame, bool replay)
     {
@@ -254,16 +218,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
             observer.Published();
         }
 
-        var batch = new FanoutBatch(_clients.Count);
-        foreach (var client in _clients)
-        {
-            if (!frame.HasId || !_hold.Skips(client, frame))
-            {
-                batch.Offer(client, frame);
-            }
-        }
-
-        return batch;
+        return _clients.Offer(frame);
     }
 
     private int EndAll(StreamEndReason reason)

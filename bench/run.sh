@@ -11,7 +11,7 @@ repo=$(cd "$here/.." && pwd)
 ns=${BENCH_NS:-"100 1000 2000 5000 10000"}
 reps=${BENCH_REPS:-3}
 servers=${BENCH_SERVERS:-"sseflights sseflights-aot node kestrel limit"}
-modes=${BENCH_MODES:-"steady throughput stalled storm soak close live"}
+modes=${BENCH_MODES:-"steady throughput stalled storm soak close scale live"}
 window=${BENCH_SECONDS:-30}
 settle=${BENCH_SETTLE:-2}
 concurrency=${BENCH_CONNECT_CONCURRENCY:-500}
@@ -30,6 +30,9 @@ soak_retry=${BENCH_SOAK_RETRY:-250}
 soak_drop_every=${BENCH_SOAK_DROP_EVERY:-0.5}
 close_ns=${BENCH_CLOSE_NS:-2000}
 close_window=${BENCH_CLOSE_SECONDS:-10}
+scale_n=${BENCH_SCALE_N:-18000}
+scale_window=${BENCH_SCALE_SECONDS:-30}
+scale_drop_at=${BENCH_SCALE_DROP_AT:-45.95}
 live_ns=${BENCH_LIVE_NS:-2000}
 live_rate=${BENCH_LIVE_RATE:-10}
 nats_server=${BENCH_NATS_SERVER:-/usr/sbin/nats-server}
@@ -97,7 +100,7 @@ read -r -a server_list <<<"$servers"
 # Each stream is a file descriptor in the server and one in the generator.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 largest=$stall_n
-for n in $ns $throughput_n $storm_n $soak_n; do ((n > largest)) && largest=$n; done
+for n in $ns $throughput_n $storm_n $soak_n $scale_n; do ((n > largest)) && largest=$n; done
 # A live run holds N streams on each of its two replicas.
 for n in $live_ns; do ((2 * n > largest)) && largest=$((2 * n)); done
 if (($(ulimit -n) < largest + stalled + 1000)); then
@@ -116,7 +119,8 @@ dotnet "$bench_dll" scenarios --out "$here/scenarios" \
   --throughput-seconds "$(awk -v w="$throughput_window" 'BEGIN { print w + 20 }')" \
   --storm-drop-at "$storm_drop_at" --storm-seconds "$storm_seconds" \
   --soak-drop-every "$soak_drop_every" --soak-seconds "$soak_scenario_seconds" \
-  --close-after "$(awk -v w="$close_window" 'BEGIN { print w + 15 }')"
+  --close-after "$(awk -v w="$close_window" 'BEGIN { print w + 15 }')" \
+  --scale-drop-at "$scale_drop_at" --scale-seconds "$(awk -v d="$scale_drop_at" 'BEGIN { print int(d + 45) }')"
 cp -r "$here/scenarios" "$raw/scenarios"
 runs="$raw/runs.jsonl"
 : >"$runs"
@@ -214,6 +218,11 @@ for ((rep = 1; rep <= reps; rep++)); do
           run_cell close "$n" "$rep" "$index" --scenario "$here/scenarios/close.json" --seconds "$close_window" --settle "$settle"
           index=$((index + 1))
         done ;;
+      scale)
+        # One node at the machine's ceiling, 1 event/s: connect all, a window of steady latency, then the
+        # drop after it and every stream's catch-up (see README, "Scale mode").
+        run_cell scale "$scale_n" "$rep" "$index" --scenario "$here/scenarios/scale.json" --time-drop --window-before-drop \
+          --seconds "$scale_window" --settle "$settle" ;;
       live)
         # Two replicas with --nats on a new stream, N streams on each, a publisher at live_rate events/s:
         # latency from each message's publish to its arrival (see README, "Live mode").

@@ -28,7 +28,7 @@ internal static class RunCommand
         var clients = new Option<int>("--clients", "-n") { Description = "Healthy clients", DefaultValueFactory = _ => 100 };
         var stalled = new Option<int>("--stalled") { Description = "Clients that read their snapshot and then never read again" };
         var label = new Option<string?>("--label") { Description = "Server name in the results (default: the --kind in lower case), e.g. sseflights-aot for the Native AOT build" };
-        var mode = new Option<string>("--mode") { Description = "Label of the run in the results (steady, throughput, stalled, storm, soak)", DefaultValueFactory = _ => "steady" };
+        var mode = new Option<string>("--mode") { Description = "Label of the run in the results (steady, throughput, stalled, storm, soak, close, scale)", DefaultValueFactory = _ => "steady" };
         var rep = new Option<int>("--rep") { Description = "Repetition number, for the results", DefaultValueFactory = _ => 1 };
         var seconds = new Option<double>("--seconds") { Description = "Measurement window", DefaultValueFactory = _ => 30 };
         var settle = new Option<double>("--settle") { Description = "Wait after the last client connected before the window", DefaultValueFactory = _ => 2 };
@@ -36,6 +36,7 @@ internal static class RunCommand
         var concurrency = new Option<int>("--connect-concurrency") { Description = "Connects in flight at once (0: no limit)", DefaultValueFactory = _ => 500 };
         var connectTimeout = new Option<double>("--connect-timeout") { Description = "Longest time for all clients to connect", DefaultValueFactory = _ => 120 };
         var timeDrop = new Option<bool>("--time-drop") { Description = "Time the scenario's first drop: clients cut, and when each caught up" };
+        var windowBeforeDrop = new Option<bool>("--window-before-drop") { Description = "With --time-drop: end the window before the drop and time the drop after it (the scale run), instead of holding the drop in the window" };
         var catchUpTimeout = new Option<double>("--catch-up-timeout") { Description = "Longest wait after the drop for every client to catch up", DefaultValueFactory = _ => 20 };
         var soak = new Option<bool>("--soak") { Description = "Reconnect-heavy soak: clients reconnect after the server's retry: as browsers do; the window opens at the first drop; reconnects, catch-up and GC per reconnect are reported" };
         var retry = new Option<int?>("--retry") { Description = "retry: milliseconds the started server sends (default: its own, 3000); a soak checks the clients got it" };
@@ -59,7 +60,7 @@ internal static class RunCommand
         var root = new RootCommand("SseFlights benchmark: load generator, scenario writer and report writer.")
         {
             server, kind, label, target, pid, port, scenario, speed, clients, stalled, mode, rep, seconds, settle, drain,
-            concurrency, connectTimeout, timeDrop, catchUpTimeout, soak, retry, history, maxClients, heartbeat, serverLog, pidFile, output, smoke,
+            concurrency, connectTimeout, timeDrop, windowBeforeDrop, catchUpTimeout, soak, retry, history, maxClients, heartbeat, serverLog, pidFile, output, smoke,
         };
         root.SetAction(async (parse, ct) =>
         {
@@ -121,6 +122,7 @@ internal static class RunCommand
                     ConnectConcurrency = parse.GetValue(concurrency),
                     ConnectTimeoutSeconds = isSmoke ? 20 : parse.GetValue(connectTimeout),
                     TimeDrop = !isSmoke && parse.GetValue(timeDrop),
+                    WindowBeforeDrop = !isSmoke && parse.GetValue(windowBeforeDrop),
                     CatchUpTimeoutSeconds = parse.GetValue(catchUpTimeout),
                     Soak = !isSmoke && parse.GetValue(soak),
                     RetryMilliseconds = parse.GetValue(retry),

@@ -34,6 +34,9 @@ internal sealed record RunSettings
     /// <summary>Time the scenario's first drop: who was cut and when each caught up.</summary>
     public bool TimeDrop { get; init; }
     public double CatchUpTimeoutSeconds { get; init; } = 20;
+    /// <summary>With <see cref="TimeDrop"/>: the window ends before the drop, which is timed after it (the scale run),
+    /// instead of holding it (the storm run).</summary>
+    public bool WindowBeforeDrop { get; init; }
     /// <summary>Reconnect-heavy soak: clients reconnect after the server's retry: (as browsers do), the
     /// window opens at the scenario's first drop, and reconnects, catch-up and GC per reconnect are reported.</summary>
     public bool Soak { get; init; }

@@ -15,6 +15,8 @@ modes=${BENCH_MODES:-"steady throughput stalled storm soak close scale live"}
 window=${BENCH_SECONDS:-30}
 settle=${BENCH_SETTLE:-2}
 concurrency=${BENCH_CONNECT_CONCURRENCY:-500}
+# Clients spread over this many loopback source addresses (see README: one address runs out of fast ephemeral ports near 14,000).
+source_addresses=${BENCH_SOURCE_ADDRESSES:-8}
 throughput_n=${BENCH_THROUGHPUT_N:-1000}
 throughput_rate=${BENCH_THROUGHPUT_RATE:-2000}
 throughput_speed=${BENCH_THROUGHPUT_SPEED:-10}
@@ -167,7 +169,7 @@ run_one() { # server mode n rep args...
     limit) path=$limit_peer ;;
   esac
   timeout -k 15 "$run_timeout" dotnet "$bench_dll" --kind "${server%-aot}" --label "$server" --server "$path" \
-    --mode "$mode" --clients "$n" --rep "$rep" --connect-concurrency "$concurrency" \
+    --mode "$mode" --clients "$n" --rep "$rep" --connect-concurrency "$concurrency" --source-addresses "$source_addresses" \
     --server-log "$raw/logs/$server-$mode-$n-$rep.log" --server-pidfile "$pidfile" --out "$runs" "$@" >/dev/null \
     || log "run $server $mode N=$n rep $rep did not pass (its result line says why)"
   stop_leftover_server

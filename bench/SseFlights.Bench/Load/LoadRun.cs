@@ -69,6 +69,8 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
             new IPEndPoint(address, baseUri.Port), due, settings.ConnectConcurrency, TimeSpan.FromSeconds(settings.AttemptTimeoutSeconds))
         {
             ReconnectAfterRetry = settings.Soak,
+            // 127.0.0.2 upwards: a connect from any 127/8 address to the loopback server stays on lo.
+            SourceAddresses = [.. Enumerable.Range(2, settings.SourceAddresses).Select(i => new IPAddress([127, 0, 0, (byte)i]))],
         };
         // A soak is measured while the drops go on: its window opens at the first one.
         long? soakFrom = null;

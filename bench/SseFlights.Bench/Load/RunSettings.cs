@@ -43,4 +43,6 @@ internal sealed record RunSettings
     /// <summary>The retry: the server was started with (milliseconds), checked against what clients receive; null: not known.</summary>
     public int? RetryMilliseconds { get; init; }
     public double StartTimeoutSeconds { get; init; } = 30;
+    /// <summary>Loopback source addresses to spread the clients over (0: the kernel's choice, 127.0.0.1).</summary>
+    public int SourceAddresses { get; init; }
 }

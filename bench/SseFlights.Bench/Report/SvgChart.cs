@@ -48,10 +48,11 @@ internal static class SvgChart
             .Select(r => new Point(r.Server, r.Clients, metric(r)!, r.Mode != "steady", r.Mode == "steady" ? "" : Inv($" ({r.Mode} run, {r.EventsPerSecond:0.#} events/s)")))
             .ToList();
         var svg = new StringBuilder();
-        Open(svg, 2 * Height);
+        // Room under the two panels for the note on hollow points.
+        Open(svg, 2 * Height + 24);
         Panel(svg, 0, "CPU per delivery against concurrent streams (median, min–max)", "CPU s per million deliveries (log)", Plain, Of(r => r.CpuPerMillion), "no runs");
         Panel(svg, Height, "RSS per stream against concurrent streams (median, min–max)", "RSS KiB per stream (log)", Plain, Of(r => r.RssPerStream), "no runs");
-        svg.Append(Inv($"<text x=\"{Left}\" y=\"{2 * Height - 12}\" fill=\"#555\">Filled: steady runs, 10 events/s. Hollow: the scale run, 1 event/s (see RESULTS.md, \"How cost grows\").</text>\n"));
+        svg.Append(Inv($"<text x=\"{Left}\" y=\"{2 * Height + 10}\" fill=\"#555\">Filled: steady runs, 10 events/s. Hollow: the scale run, 1 event/s (see RESULTS.md, \"How cost grows\").</text>\n"));
         svg.Append("</svg>\n");
         return svg.ToString();
     }

@@ -2,7 +2,7 @@
 # Builds the load generator, the peers and sseflights, runs the benchmark matrix on loopback and
 # writes RESULTS.md, results.json and p99-latency.svg. Every knob is an environment variable
 # (see bench/README.md); a quick end-to-end check:
-#   BENCH_NS="100 500" BENCH_REPS=1 BENCH_SECONDS=5 BENCH_OUT=/tmp/bench bench/run.sh
+#   BENCH_NS="100 500" BENCH_REPS=1 BENCH_SECONDS=5 BENCH_SCALE_N=500 BENCH_OUT=/tmp/bench bench/run.sh
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -150,7 +150,8 @@ public class RecordTests
               ]
             }
             """;
-        await using var node = await NodePeer.StartAsync(scenario);
+        // The peer's clock starts when the recorder connects, however long the recorder takes to start.
+        await using var node = await NodePeer.StartAsync(scenario, clockOnFirstClient: true);
         string file = Path.Combine(Directory.CreateTempSubdirectory("sseflights-record-").FullName, "node.json");
 
         var (code, stdout, stderr) = await BuiltProgram.RunAsync("record", node.EventsUrl, "--output", file, "--header", "X-Recorder: test");

@@ -25,7 +25,8 @@ internal sealed class NodePeer : IAsyncDisposable
 
     public string Output { get { lock (_output) { return _output.ToString(); } } }
 
-    public static async Task<NodePeer> StartAsync(string scenarioJson)
+    /// <summary>Starts the peer on a free port; with <paramref name="clockOnFirstClient"/> its scenario clock starts when the first stream opens, not at start-up.</summary>
+    public static async Task<NodePeer> StartAsync(string scenarioJson, bool clockOnFirstClient = false)
     {
         string file = Path.Combine(Directory.CreateTempSubdirectory("sseflights-node-").FullName, "scenario.json");
         await File.WriteAllTextAsync(file, scenarioJson);
@@ -33,7 +34,7 @@ internal sealed class NodePeer : IAsyncDisposable
         {
             int port = FreePort.Reserve();
             var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string arg in new[] { Path.Combine(Scenarios.RepoRoot, "bench", "peers", "node", "server.js"), "--port", port.ToString(), "--host", "127.0.0.1", "--scenario", file })
+            foreach (string arg in new[] { Path.Combine(Scenarios.RepoRoot, "bench", "peers", "node", "server.js"), "--port", port.ToString(), "--host", "127.0.0.1", "--scenario", file, "--clock", clockOnFirstClient ? "first-client" : "start" })
             {
                 info.ArgumentList.Add(arg);
             }

@@ -5,7 +5,10 @@
 // clients, Last-Event-ID resend from a history that keeps every event, `drop`, closedConnection
 // then 204, and /healthz. No npm dependencies.
 //
-//   node server.js --port 20001 --scenario scenario.json [--speed 1] [--host 127.0.0.1] [--retry 3000]
+//   node server.js --port 20001 --scenario scenario.json [--speed 1] [--host 127.0.0.1] [--retry 3000] [--clock start|first-client]
+//
+// --clock first-client starts the scenario clock when the first /events client connects instead of at
+// start-up, so a test's client that starts slowly on a busy machine still gets the whole timeline.
 "use strict";
 
 const http = require("http");
@@ -13,7 +16,7 @@ const fs = require("fs");
 const { performance } = require("perf_hooks");
 
 function parseArgs(argv) {
-  const options = { port: 5000, host: "127.0.0.1", scenario: null, speed: 1, retry: 3000 };
+  const options = { port: 5000, host: "127.0.0.1", scenario: null, speed: 1, retry: 3000, clock: "start" };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i];
     const value = argv[i + 1];
@@ -25,6 +28,9 @@ function parseArgs(argv) {
     else if (name === "--retry") {
       if (!/^\d+$/.test(value)) throw new Error(`--retry must be a whole number of milliseconds, not '${value}'`);
       options.retry = Number.parseInt(value, 10);
+    } else if (name === "--clock") {
+      if (value !== "start" && value !== "first-client") throw new Error(`--clock must be start or first-client, not '${value}'`);
+      options.clock = value;
     } else throw new Error(`unknown option ${name}`);
   }
   if (!options.scenario) throw new Error("--scenario is required");
@@ -37,8 +43,17 @@ const scenario = JSON.parse(fs.readFileSync(options.scenario, "utf8"));
 
 // The scenario clock: entry i is due at startedAt + at / speed. performance.now() is monotonic;
 // timeOrigin + now() gives the wall clock with sub-millisecond digits for /healthz.
-const startPerf = performance.now();
-const startedAt = isoWithMicroseconds(performance.timeOrigin + startPerf);
+let startPerf = performance.now();
+let startedAt = isoWithMicroseconds(performance.timeOrigin + startPerf);
+let clockStarted = false;
+
+function startClock() {
+  if (clockStarted) return;
+  clockStarted = true;
+  startPerf = performance.now();
+  startedAt = isoWithMicroseconds(performance.timeOrigin + startPerf);
+  tick();
+}
 
 const flights = scenario.flights.map((f) => ({ ...f }));
 const history = []; // history[id - 1] is the frame of event id: resend needs every one of them.
@@ -136,6 +151,7 @@ function events(req, res, url) {
   }
   clients.add(res);
   res.on("close", () => clients.delete(res));
+  if (options.clock === "first-client") startClock();
 }
 
 function healthz(res) {
@@ -163,7 +179,7 @@ const server = http.createServer((req, res) => {
 
 server.listen(options.port, options.host, () => {
   console.log(`node peer listening on http://${options.host}:${options.port}/ startedAt=${startedAt}`);
-  tick();
+  if (options.clock === "start") startClock();
 });
 
 function shutdown() {

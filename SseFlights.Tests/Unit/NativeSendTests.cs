@@ -22,9 +22,9 @@ public class NativeSendTests
         using var pair = await SocketPair.OpenAsync(cancellationToken);
         byte[] frame = "3\r\nabc\r\n"u8.ToArray();
 
-        int sent = NativeSend.TrySend(pair.Sender.SafeHandle, frame);
+        var sent = NativeSend.TrySend(pair.Sender.SafeHandle, frame);
 
-        Assert.That(sent, Is.EqualTo(frame.Length));
+        Assert.That(sent, Is.EqualTo(new NativeSent(frame.Length, 0)));
         Assert.That(await pair.ReadAsync(frame.Length, cancellationToken), Is.EqualTo(frame));
     }
 
@@ -41,7 +41,7 @@ public class NativeSendTests
         // A peer that does not read: sends fill its window and our buffer, then take part of a block, then nothing.
         for (int i = 0; i < 10_000; i++)
         {
-            int sent = NativeSend.TrySend(pair.Sender.SafeHandle, block);
+            int sent = NativeSend.TrySend(pair.Sender.SafeHandle, block).Bytes;
             expected.AddRange(block.Take(sent));
             partial |= sent > 0 && sent < block.Length;
             if (sent == 0)
@@ -50,23 +50,26 @@ public class NativeSendTests
             }
         }
 
-        Assert.That(NativeSend.TrySend(pair.Sender.SafeHandle, block), Is.Zero, "a full socket takes nothing and does not block");
+        var full = NativeSend.TrySend(pair.Sender.SafeHandle, block);
+        Assert.That((full.Bytes, full.PeerGone), Is.EqualTo((0, false)), "a full socket takes nothing, does not block and is not a peer gone");
         Assert.That(partial, Is.True, "some send took only part of its block");
         Assert.That(await pair.ReadAsync(expected.Count, cancellationToken), Is.EqualTo(expected.ToArray()), "the peer reads exactly the bytes reported sent");
     }
 
     [Test]
     [CancelAfter(10_000)]
-    public async Task TrySend_AfterThePeerReset_ReturnsZeroWithoutThrowing(CancellationToken cancellationToken)
+    public async Task TrySend_AfterThePeerReset_SaysThePeerHasGoneWithoutThrowing(CancellationToken cancellationToken)
     {
         using var pair = await SocketPair.OpenAsync(cancellationToken);
         pair.Receiver.LingerState = new LingerOption(true, 0);
         pair.Receiver.Close();
 
         // The first send may still be taken before the reset arrives; after it, none is.
-        int[] results = [.. Enumerable.Range(0, 20).Select(_ => NativeSend.TrySend(pair.Sender.SafeHandle, "x"u8))];
+        NativeSent[] results = [.. Enumerable.Range(0, 20).Select(_ => NativeSend.TrySend(pair.Sender.SafeHandle, "x"u8))];
 
-        Assert.That(results[^1], Is.Zero);
+        Assert.That(results[^1].Bytes, Is.Zero);
+        Assert.That(results[^1].PeerGone, Is.True, $"errno {results[^1].Error} ({results[^1].Reason})");
+        Assert.That(results[^1].Reason, Is.AnyOf("Broken pipe", "Connection reset by peer"));
     }
 
     private sealed class SocketPair(Socket sender, Socket receiver) : IDisposable

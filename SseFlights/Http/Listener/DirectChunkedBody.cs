@@ -57,7 +57,25 @@ internal sealed class DirectChunkedBody(HttpListenerResponse response, ListenerI
     {
         if (_connection is not null && _chunked)
         {
-            await _connection.WriteAsync(LastChunk).ConfigureAwait(false);
+            // A peer already gone (in a reconnect storm, thousands at once) is closed like a cut, without an exception.
+            int sent = 0;
+            if (_socket is { } socket)
+            {
+                var first = NativeSend.TrySend(socket, LastChunk);
+                if (first.PeerGone)
+                {
+                    Cut();
+                    return;
+                }
+
+                sent = first.Bytes;
+            }
+
+            if (sent < LastChunk.Length)
+            {
+                await SendAsync(LastChunk, sent, LastChunk.Length - sent).ConfigureAwait(false);
+            }
+
             internals.MarkLastChunkSent(_listenerStream!);
         }
 
@@ -105,18 +123,24 @@ internal sealed class DirectChunkedBody(HttpListenerResponse response, ListenerI
         HeaderMemory.Release(response);
     }
 
-    /// <summary>What the socket takes at once goes in one <see cref="NativeSend"/>; the rest, if any, through the stream.</summary>
+    /// <summary>What the socket takes at once goes in one <see cref="NativeSend"/>; the rest, if any, through the stream; a peer gone ends the write with an <see cref="IOException"/>.</summary>
     private ValueTask SendAsync(byte[] buffer, int offset, int count)
     {
         if (_socket is { } socket)
         {
-            int sent = NativeSend.TrySend(socket, buffer.AsSpan(offset, count));
-            if (sent == count)
+            var sent = NativeSend.TrySend(socket, buffer.AsSpan(offset, count));
+            if (sent.Bytes == count)
             {
                 return ValueTask.CompletedTask;
             }
 
-            (offset, count) = (offset + sent, count - sent);
+            if (sent.PeerGone)
+            {
+                // The writer's usual end for a client gone, without the stream's costly exception.
+                return ValueTask.FromException(new IOException($"The client has gone away: {sent.Reason}"));
+            }
+
+            (offset, count) = (offset + sent.Bytes, count - sent.Bytes);
         }
 
         return _connection!.WriteAsync(buffer.AsMemory(offset, count));

@@ -19,16 +19,21 @@ internal static class NativeSend
     public static bool Probe() =>
         OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libc", typeof(NativeSend).Assembly, null, out nint libc) && NativeLibrary.TryGetExport(libc, "send", out _);
 
-    /// <summary>Sends what the kernel takes of <paramref name="bytes"/> now; 0 when it takes nothing or fails.</summary>
-    public static unsafe int TrySend(SafeSocketHandle socket, ReadOnlySpan<byte> bytes)
+    /// <summary>
+    /// Sends what the kernel takes of <paramref name="bytes"/> now. Nothing taken is a full socket (or a
+    /// call to retry) unless the error says the peer has gone: then the caller ends the stream at once,
+    /// without a write through the stream whose failure would cost an exception with a rendered stack
+    /// trace (in a reconnect storm, one for every client that left).
+    /// </summary>
+    public static unsafe NativeSent TrySend(SafeSocketHandle socket, ReadOnlySpan<byte> bytes)
     {
         fixed (byte* start = bytes)
         {
             nint sent = Send(socket, start, (nuint)bytes.Length, DontWait | NoSignal);
-            return sent > 0 ? (int)sent : 0;
+            return sent >= 0 ? new NativeSent((int)sent, 0) : new NativeSent(0, Marshal.GetLastPInvokeError());
         }
     }
 
-    [DllImport("libc", EntryPoint = "send")]
+    [DllImport("libc", EntryPoint = "send", SetLastError = true)]
     private static extern unsafe nint Send(SafeSocketHandle socket, byte* buffer, nuint length, int flags);
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Net;
 using System.Runtime.InteropServices;
 using Serilog;
 using SseFlights.Delivery;
@@ -9,6 +10,7 @@ using SseFlights.Hub;
 using SseFlights.Sources;
 using SseFlights.Cli;
 using SseFlights.Http;
+using SseFlights.Http.Control;
 using SseFlights.Metrics;
 using SseFlights.Nats;
 using SseFlights.Record;
@@ -44,7 +46,7 @@ internal static class Program
         var registry = new MetricsRegistry(meter);
         var metrics = new ServerMetrics(meter, time);
         var hub = new EventHub(scenario, options.History, options.MaxClients, metrics, log);
-        var player = new ScenarioSource(scenario, hub, options.Speed, time, log, waitForRestart: options.Control, epoch: options.Epoch);
+        var player = new ScenarioSource(scenario, hub, options.Speed, time, log, waitForRestart: options.Control, epoch: options.Epoch, standStill: options.Step);
         if (options.Epoch is not null)
         {
             // Replicas: an id another replica issued a moment ago (its clock a little ahead) is held, not a snapshot.
@@ -53,21 +55,38 @@ internal static class Program
         }
 
         var faults = options.Control ? new ControlFaults() : null;
+        var requests = new RequestLog(time, options.Control ? RequestLog.DefaultCapacity : 0);
+        var holds = new StreamHolds();
         var control = options.Control
-            ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), faults!, log)
+            ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), log, TestControls(faults!, requests, player, holds, log))
             : null;
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
         var monitor = new ClientMonitor(hub.Clients, heartbeat, time);
         var sessions = new StreamSessions();
+        var cors = new CorsPolicy([.. options.CorsOrigins, .. scenario.CorsOrigins]);
+        var stream = new EventStreamEndpoint(
+            hub, sessions, internals, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), faults, holds, time, metrics, log);
         var router = new Router(
-            new EventStreamEndpoint(
-                hub, sessions, internals, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), faults, time, metrics, log),
+            new EventsResource(stream, scenario, cors, requests),
             new ApiEndpoints(hub, scenario, player, internals.WritePath, scenarioSha256, GcWatch.Process),
             new StaticFileEndpoint(files),
-            new CorsPolicy(options.CorsOrigins),
+            cors,
             new MetricsEndpoint(registry),
             control);
         return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, sessions, player, monitor, internals, meter, registry, time, log);
+    }
+
+    /// <summary>The control actions for testing clients: faults, the request log, the stepping clock and held streams.</summary>
+    private static Dictionary<string, Func<HttpListenerContext, Task>> TestControls(ControlFaults faults, RequestLog requests, ScenarioSource player, StreamHolds holds, ILogger log)
+    {
+        var steps = new StepEndpoints(player, holds, log);
+        return new()
+        {
+            ["faults"] = new FaultsEndpoint(faults, log).HandleAsync,
+            ["requests"] = new RequestLogEndpoint(requests, log).HandleAsync,
+            ["advance"] = steps.AdvanceAsync,
+            ["release"] = steps.ReleaseAsync,
+        };
     }
 
     private static async Task<int> RunServerAsync(ServerOptions options, CancellationToken cancellationToken)

@@ -71,6 +71,17 @@ public class StreamRequestLoaderTests
     }
 
     [Test]
+    public void Parse_ARequestWithAnUpperBoundOnItsDelay_KeepsTheBound()
+    {
+        var expect = Load(Doc("""
+             "expect": { "events": [], "requests": [ { "method": "GET" }, { "minSincePreviousMs": 100, "maxSincePreviousMs": 1000 } ] },
+            """)).Expect!;
+
+        Assert.That(expect.RequestLog![1], Is.EqualTo(new ExpectedRequest(null, new Dictionary<string, string?>(), false, null, 100) { MaxSincePreviousMs = 1000 }));
+        Assert.That(expect.RequestLog[1], Is.Not.EqualTo(new ExpectedRequest(null, new Dictionary<string, string?>(), false, null, 100)));
+    }
+
+    [Test]
     public void For_ADeviationThatCountsTheRequests_ReplacesTheListWithTheCount()
     {
         var expect = Load(Doc("""
@@ -101,7 +112,8 @@ public class StreamRequestLoaderTests
     [TestCase("\"expect\": { \"events\": [], \"requests\": [] },", "s.json:2:39: expect.requests: expected from 1 to 1000 requests, got 0")]
     [TestCase("\"expect\": { \"events\": [], \"requests\": [ { \"headers\": { \"Accept\": 1 } } ] },", "s.json:2:68: expect.requests[0].headers.Accept: expected the header's value (a string) or null for a request without it, got the number 1")]
     [TestCase("\"expect\": { \"events\": [], \"requests\": [ { \"body\": 5 } ] },", "s.json:2:55: expect.requests[0].body: expected the body's text, or null for a request without one, got the number 5")]
-    [TestCase("\"expect\": { \"events\": [], \"requests\": [ { \"verb\": \"GET\" } ] },", "s.json:2:55: expect.requests[0].verb: unknown property 'verb'; allowed here: method, headers, body, minSincePreviousMs")]
+    [TestCase("\"expect\": { \"events\": [], \"requests\": [ { \"maxSincePreviousMs\": -1 } ] },", "s.json:2:55: expect.requests[0].maxSincePreviousMs: expected the most milliseconds since the client's previous request, from 0 to 3600000, got -1")]
+    [TestCase("\"expect\": { \"events\": [], \"requests\": [ { \"verb\": \"GET\" } ] },", "s.json:2:55: expect.requests[0].verb: unknown property 'verb'; allowed here: method, headers, body, minSincePreviousMs, maxSincePreviousMs")]
     public void Parse_BadMember_NamesThePositionAndTheProblem(string extra, string expected) =>
         Assert.That(Errors(Doc(extra)), Is.EqualTo(new[] { expected }));
 

@@ -139,7 +139,8 @@ internal sealed class ClientExpectationReader(JsonChecks checks)
             }
 
             checks.OnlyMembers(item, itemPath, "type", "data", "lastEventId");
-            string? type = checks.String(item, itemPath, "type", required: true, allowEmpty: false);
+            // A conforming client never dispatches a type '' (§9.2.6 makes it 'message'); a deviating one may.
+            string? type = checks.String(item, itemPath, "type", required: true, allowEmpty: !required);
             string? data = checks.String(item, itemPath, "data", required: true, allowEmpty: true);
             string? id = checks.String(item, itemPath, "lastEventId", required: true, allowEmpty: true);
             if (type is not null && data is not null && id is not null)

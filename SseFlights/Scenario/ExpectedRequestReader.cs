@@ -4,7 +4,7 @@ namespace SseFlights.Scenario;
 
 /// <summary>
 /// Reads a case's <c>requests</c>: a count, or an array of what each request carries (method, headers
-/// with a value or null for absent, body, and the least delay since the client's previous request),
+/// with a value or null for absent, body, and the least or most delay since the client's previous request),
 /// checked against the server's request log.
 /// </summary>
 internal sealed class ExpectedRequestReader(JsonChecks checks)
@@ -41,14 +41,15 @@ internal sealed class ExpectedRequestReader(JsonChecks checks)
 
     private ExpectedRequest? ReadOne(JsonElement item, string path)
     {
-        if (!checks.IsObject(item, path, "a request with \"method\", \"headers\", \"body\" or \"minSincePreviousMs\""))
+        if (!checks.IsObject(item, path, "a request with \"method\", \"headers\", \"body\", \"minSincePreviousMs\" or \"maxSincePreviousMs\""))
         {
             return null;
         }
 
-        checks.OnlyMembers(item, path, "method", "headers", "body", "minSincePreviousMs");
+        checks.OnlyMembers(item, path, "method", "headers", "body", "minSincePreviousMs", "maxSincePreviousMs");
         string? method = checks.String(item, path, "method", required: false, allowEmpty: false);
         int? since = checks.WholeNumber(item, path, "minSincePreviousMs", 0, 3_600_000, "the least milliseconds since the client's previous request, from 0 to 3600000", required: false);
+        int? within = checks.WholeNumber(item, path, "maxSincePreviousMs", 0, 3_600_000, "the most milliseconds since the client's previous request, from 0 to 3600000", required: false);
         var headers = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (item.TryGetProperty("headers", out var list) && checks.IsObject(list, JsonPositionIndex.Join(path, "headers"), "an object of header names, each with its value or null for absent"))
         {
@@ -72,6 +73,6 @@ internal sealed class ExpectedRequestReader(JsonChecks checks)
             checks.Errors.Add(JsonPositionIndex.Join(path, "body"), $"expected the body's text, or null for a request without one, got {JsonChecks.Describe(body)}");
         }
 
-        return new ExpectedRequest(method, headers, matchesBody, matchesBody && body.ValueKind == JsonValueKind.String ? body.GetString() : null, since);
+        return new ExpectedRequest(method, headers, matchesBody, matchesBody && body.ValueKind == JsonValueKind.String ? body.GetString() : null, since) { MaxSincePreviousMs = within };
     }
 }

@@ -59,8 +59,13 @@ internal static class EventSourcePackScript
     public static object[] Arguments(Uri stream, ScenarioDefinition scenario) =>
         [stream.AbsoluteUri, ClientPack.EventTypes(scenario), (int)Deadline.TotalMilliseconds];
 
-    /// <summary>The page a run starts from: any page of the stream's origin, so the EventSource is same-origin (a 404 will do).</summary>
-    public static Uri StartPage(Uri stream) => new(stream, "/same-origin-blank");
+    /// <summary>
+    /// The page a run starts from: any page of the stream's origin, so the EventSource is same-origin (a 404 will
+    /// do); for a cross-origin case, the same server under its other loopback name (localhost for 127.0.0.1),
+    /// another origin to the browser, so the EventSource is a CORS request.
+    /// </summary>
+    public static Uri StartPage(Uri stream, ClientRequest request) =>
+        request.CrossOrigin ? new Uri($"http://localhost:{stream.Port}/cross-origin-blank") : new(stream, "/same-origin-blank");
 
     /// <summary>
     /// A page of the same site (127.0.0.1, whatever the port) on a server of the fixture's own, for a

@@ -216,7 +216,7 @@ internal sealed class CommandLine
     // A time without Z or an offset would mean a different instant on each machine's time zone.
     private static readonly Regex EpochPattern = new(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant);
 
-    private static string ParseHost(ArgumentResult result)
+    internal static string ParseHost(ArgumentResult result)
     {
         string host = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
         if (host.Length == 0 || host.Any(c => c is '/' or ':' or ' ' || char.IsControl(c)))

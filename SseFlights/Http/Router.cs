@@ -2,8 +2,11 @@ using System.Net;
 
 namespace SseFlights.Http;
 
-/// <summary>Maps a request to its endpoint by path and method; everything not ours is 404, a wrong method 405.</summary>
-internal sealed class Router(EventsResource events, ApiEndpoints api, StaticFileEndpoint files, CorsPolicy cors, MetricsEndpoint metrics, ControlEndpoints? control = null)
+/// <summary>
+/// Maps a request to its endpoint by path and method; everything not ours is 404, a wrong method 405.
+/// The stream is at <paramref name="streamPath"/>: /events, or a kit case's own path.
+/// </summary>
+internal sealed class Router(EventsResource events, ApiEndpoints api, StaticFileEndpoint files, CorsPolicy cors, MetricsEndpoint metrics, ControlEndpoints? control = null, string streamPath = "/events")
 {
     private const string ReadMethods = "GET, HEAD, OPTIONS";
 
@@ -40,7 +43,7 @@ internal sealed class Router(EventsResource events, ApiEndpoints api, StaticFile
         }
 
         // Every method on /events is the stream's to answer: it logs each request, and reads the body a listed method may carry.
-        if (path.Path == "/events")
+        if (path.Path == streamPath)
         {
             return events.HandleAsync(context, lifetime);
         }

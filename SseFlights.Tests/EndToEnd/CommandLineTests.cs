@@ -115,6 +115,28 @@ public class CommandLineTests
             + $"  {file}:1:31: timelime: unknown property 'timelime'; did you mean 'timeline'?\n")));
     }
 
+    [TestCase("--port", "0", "sseflights: --port must be a whole number from 1 to 65535; got '0' (see --help)")]
+    [TestCase("--port", "abc", "sseflights: --port must be a whole number from 1 to 65535; got 'abc' (see --help)")]
+    [TestCase("--host", "a/b", "sseflights: --host must be a host name or address such as localhost, 127.0.0.1 or 0.0.0.0; got 'a/b' (see --help)")]
+    [TestCase("--speed", "2", "sseflights: Unrecognized command or argument '--speed'.; Unrecognized command or argument '2'. (see --help)")]
+    [CancelAfter(30_000)]
+    public async Task Kit_BadOptionValue_PrintsOneLineAndExits2(string option, string value, string expected)
+    {
+        var (code, stdout, stderr) = await BuiltProgram.RunAsync("kit", option, value);
+        Assert.That((code, stderr, stdout), Is.EqualTo((2, expected + "\n", "")));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Kit_BusyPort_SaysSoAndExits1()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        int port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var (code, _, stderr) = await BuiltProgram.RunAsync("kit", "--port", port.ToString());
+        Assert.That((code, stderr), Is.EqualTo((1, $"sseflights: port {port} is already in use; choose another with --port\n")));
+    }
+
     [Test]
     [CancelAfter(30_000)]
     public async Task BusyPort_SaysSoAndExits1()

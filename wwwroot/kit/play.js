@@ -99,7 +99,9 @@ export async function playFetch(url, request, types, deadlineMs = DEADLINE_MS) {
       if (parser.lastEventId !== '') headers['Last-Event-ID'] = parser.lastEventId;
       let response;
       try {
-        response = await fetch(current, { method: request.method, headers, body: request.body ?? undefined, cache: 'no-store', signal: abort.signal });
+        // A GET asks for no cached answer, as EventSource does (§9.2.2); a POST's answer is never cached anyway, and
+        // cache: 'no-store' would also bypass the browser's CORS-preflight cache (Chromium preflights every reconnect).
+        response = await fetch(current, { method: request.method, headers, body: request.body ?? undefined, cache: request.method === 'GET' ? 'no-store' : 'default', signal: abort.signal });
       } catch (error) {
         if (timedOut) break;
         waited();

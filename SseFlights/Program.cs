@@ -118,7 +118,7 @@ internal static class Program
                 Log.Warning("Listening on every interface (--host {Host}): the kit is now reachable from the network", options.Host);
             }
 
-            Log.Information("SseFlights kit is live: open {KitUrl} to grade a browser's EventSource against {Cases} cases", ListenerPrefixes.BaseUrl(options.Host, options.Port) + "kit/", cases.Count);
+            Log.Information("SseFlights is live: open {KitUrl} to grade a browser's EventSource against {Cases} cases", ListenerPrefixes.BaseUrl(options.Host, options.Port) + "kit/", cases.Count);
             await kit.RunAsync(stop.Token).ConfigureAwait(false);
             Log.Information("Stopped cleanly");
             return ExitCodes.Ok;

@@ -49,6 +49,17 @@ public class KitServerTests
         Assert.That(script.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Healthz_CountsTheCasesAndTheLiveRuns(CancellationToken cancellationToken)
+    {
+        await using var kit = await TestKit.StartAsync();
+        Assert.That(await kit.Http.GetStringAsync("healthz", cancellationToken), Is.EqualTo($"{{\"status\":\"ok\",\"cases\":{ClientPack.Cases().Count()},\"runs\":0}}"));
+
+        await using var stream = await SseConnection.OpenAsync(kit.Http, "kit/cases/multi-line-data/events?run=h");
+        Assert.That(await kit.Http.GetStringAsync("healthz", cancellationToken), Does.EndWith("\"runs\":1}"));
+    }
+
     [TestCase("kit/cases/no-such-case/events?run=r1", HttpStatusCode.NotFound, "Not found: the pack has no case 'no-such-case' (see /kit/pack.json).")]
     [TestCase("kit/cases/multi-line-data/events", HttpStatusCode.BadRequest, "Bad request: a case's stream needs ?run=ID, 1 to 64 letters, digits, '-' or '_', the same for every request of one run.")]
     [TestCase("kit/cases/multi-line-data/events?run=a%20b", HttpStatusCode.BadRequest, "Bad request: a case's stream needs ?run=ID, 1 to 64 letters, digits, '-' or '_', the same for every request of one run.")]

@@ -8,7 +8,8 @@ namespace SseFlights.Kit;
 /// <summary>
 /// The kit's paths: its page (<c>/kit/</c>, the embedded files under wwwroot/kit/), the pack it grades
 /// with (<c>/kit/pack.json</c>), each case's stream (<c>/kit/cases/NAME/events?run=ID</c>, any method,
-/// answered by that run's own server) and each run's request log (<c>/kit/cases/NAME/requests?run=ID</c>).
+/// answered by that run's own server), each run's request log (<c>/kit/cases/NAME/requests?run=ID</c>) and
+/// <c>/healthz</c>.
 /// </summary>
 internal sealed class KitRouter(IReadOnlyList<KitCase> cases, KitRuns runs, StaticFileEndpoint files)
 {
@@ -53,6 +54,8 @@ internal sealed class KitRouter(IReadOnlyList<KitCase> cases, KitRuns runs, Stat
             case [] or [""] or ["kit"]:
                 response.Headers["Location"] = "/kit/";
                 return Responses.TextAsync(response, 302, "The kit is at /kit/.", head);
+            case ["healthz"]:
+                return Responses.JsonAsync(response, System.Text.Encoding.UTF8.GetBytes($"{{\"status\":\"ok\",\"cases\":{_cases.Count},\"runs\":{runs.Count}}}"), head);
             case ["kit", "pack.json"]:
                 response.Headers["Cache-Control"] = "no-cache";
                 return Responses.JsonAsync(response, _pack, head);

@@ -49,6 +49,7 @@ public partial class ReadmeCommandTests
         TutorialStream, TutorialAfterClose, ResumeByHeader, ResumeByQuery, InstalledTool, BadPort, BusyPort, ReplicaA, ReplicaB,
         DrainingReplica, RestartedReplica, Validate, ControlServer, ControlStream, ControlInject, ControlState, ControlPause,
         ControlResume, ControlFaults, ControlRestart, RecordToEnd, RecordForSeconds, RecordEvents, ClientCase, MetricsHead,
+        .. CoveredForTesting,
     ];
 
     [Test]

@@ -54,7 +54,16 @@ internal static class Program
         var metrics = new ServerMetrics(meter, time);
         var hub = new EventHub(scenario, options.History, options.MaxClients, metrics, log);
         var player = new ScenarioSource(scenario, hub, options.Speed, time, log, waitForRestart: options.Control, epoch: options.Epoch, standStill: options.Step);
-        if (options.Epoch is not null)
+
+        // With --nats the events come from the shared log; the scenario's clock is built but never run
+        // (/healthz reads its start), and the control API appends to the log instead of the hub.
+        var live = options.NatsUrl is null ? null : LiveWiring.Build(options, scenario, hub, metrics, time, log);
+        if (live is not null)
+        {
+            // A Last-Event-ID another replica sent a moment before this one read it is held, not a snapshot.
+            hub.HoldHorizon = live.HoldHorizon;
+        }
+        else if (options.Epoch is not null)
         {
             // Replicas: an id another replica issued a moment ago (its clock a little ahead) is held, not a snapshot.
             var skew = TimeSpan.FromSeconds(options.SkewSeconds);
@@ -65,24 +74,24 @@ internal static class Program
         requests ??= new RequestLog(time, options.Control ? RequestLog.DefaultCapacity : 0);
         var holds = new StreamHolds();
         var control = options.Control
-            ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), log, TestControls(faults!, requests, player, holds, log))
+            ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), log, TestControls(faults!, requests, player, holds, log), live is null ? null : new LiveControl(hub, live.Timeline, log))
             : null;
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
         var monitor = new ClientMonitor(hub.Clients, heartbeat, time);
         var sessions = new StreamSessions();
         var cors = new CorsPolicy([.. options.CorsOrigins, .. scenario.CorsOrigins]);
         var stream = new EventStreamEndpoint(
-            hub, sessions, internals, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), faults, holds, time, metrics, log);
+            hub, sessions, internals, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), faults, holds, time, metrics, log, live?.OlderEvents);
         var router = new Router(
             new EventsResource(stream, scenario, cors, requests),
-            new ApiEndpoints(hub, scenario, player, internals.WritePath, scenarioSha256, GcWatch.Process),
+            new ApiEndpoints(hub, scenario, player, internals.WritePath, scenarioSha256, GcWatch.Process, live?.Health),
             new StaticFileEndpoint(files),
             cors,
             new MetricsEndpoint(registry),
             control,
             streamPath);
         IReadOnlyList<string> prefixes = streamPath == "/events" ? ListenerPrefixes.For(options.Host, options.Port) : [];
-        return new SseFlightsServer(prefixes, router, hub, sessions, player, monitor, internals, meter, registry, time, log);
+        return new SseFlightsServer(prefixes, router, hub, sessions, live?.Source ?? player, monitor, internals, meter, registry, time, log);
     }
 
     /// <summary>
@@ -99,7 +108,7 @@ internal static class Program
             time,
             log);
         var router = new KitRouter(cases, runs, new StaticFileEndpoint(files));
-        return new KitServer(ListenerPrefixes.For(options.Host, options.Port), router, runs, time, log);
+        return new KitServer(ListenerPrefixes.For(options.Host, options.Port), router, runs, internals, time, log);
     }
 
     private static async Task<int> RunKitAsync(KitOptions options, CancellationToken cancellationToken)
@@ -217,9 +226,18 @@ internal static class Program
             }
 
             string url = ListenerPrefixes.BaseUrl(options.Host, options.Port);
-            lifecycle.Information(
-                "SseFlights is live: open {PageUrl} for the board, stream {StreamUrl}; scenario {Scenario}: {Flights} flights, {Entries} entries, {Length}",
-                url, url + "events", scenario.Name, scenario.Flights.Count, scenario.Timeline.Count, Describe(scenario));
+            if (options.NatsUrl is { } nats)
+            {
+                lifecycle.Information(
+                    "SseFlights is live: open {PageUrl} for the board, stream {StreamUrl}; events from the stream {NatsStream} at {NatsUrl}; scenario {Scenario}: {Flights} flights",
+                    url, url + "events", options.NatsStream, NatsUrls.Redact(nats), scenario.Name, scenario.Flights.Count);
+            }
+            else
+            {
+                lifecycle.Information(
+                    "SseFlights is live: open {PageUrl} for the board, stream {StreamUrl}; scenario {Scenario}: {Flights} flights, {Entries} entries, {Length}",
+                    url, url + "events", scenario.Name, scenario.Flights.Count, scenario.Timeline.Count, Describe(scenario));
+            }
             if (await server.RunAsync(stop.Token, TimeSpan.FromSeconds(options.DrainSeconds), stopNow.Token).ConfigureAwait(false) == ServerExit.ClockFailed)
             {
                 lifecycle.Error("Stopped after the scenario clock failed; exiting with {ExitCode}", ExitCodes.Failure);

@@ -2,7 +2,7 @@
 # Builds the load generator, the peers and sseflights, runs the benchmark matrix on loopback and
 # writes RESULTS.md, results.json and p99-latency.svg. Every knob is an environment variable
 # (see bench/README.md); a quick end-to-end check:
-#   BENCH_NS="100 500" BENCH_REPS=1 BENCH_SECONDS=5 BENCH_OUT=/tmp/bench bench/run.sh
+#   BENCH_NS="100 500" BENCH_REPS=1 BENCH_SECONDS=5 BENCH_SCALE_N=500 BENCH_OUT=/tmp/bench bench/run.sh
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -11,10 +11,12 @@ repo=$(cd "$here/.." && pwd)
 ns=${BENCH_NS:-"100 1000 2000 5000 10000"}
 reps=${BENCH_REPS:-3}
 servers=${BENCH_SERVERS:-"sseflights sseflights-aot node kestrel limit"}
-modes=${BENCH_MODES:-"steady throughput stalled storm soak close"}
+modes=${BENCH_MODES:-"steady throughput stalled storm soak close scale live"}
 window=${BENCH_SECONDS:-30}
 settle=${BENCH_SETTLE:-2}
 concurrency=${BENCH_CONNECT_CONCURRENCY:-500}
+# Clients spread over this many loopback source addresses (see README: one address runs out of fast ephemeral ports near 14,000).
+source_addresses=${BENCH_SOURCE_ADDRESSES:-8}
 throughput_n=${BENCH_THROUGHPUT_N:-1000}
 throughput_rate=${BENCH_THROUGHPUT_RATE:-2000}
 throughput_speed=${BENCH_THROUGHPUT_SPEED:-10}
@@ -30,6 +32,12 @@ soak_retry=${BENCH_SOAK_RETRY:-250}
 soak_drop_every=${BENCH_SOAK_DROP_EVERY:-0.5}
 close_ns=${BENCH_CLOSE_NS:-2000}
 close_window=${BENCH_CLOSE_SECONDS:-10}
+scale_n=${BENCH_SCALE_N:-18000}
+scale_window=${BENCH_SCALE_SECONDS:-30}
+scale_drop_at=${BENCH_SCALE_DROP_AT:-45.95}
+live_ns=${BENCH_LIVE_NS:-2000}
+live_rate=${BENCH_LIVE_RATE:-10}
+nats_server=${BENCH_NATS_SERVER:-/usr/sbin/nats-server}
 run_timeout=${BENCH_RUN_TIMEOUT:-600}
 out=${BENCH_OUT:-$here/results}
 sseflights=${BENCH_SSEFLIGHTS:-$repo/SseFlights/bin/Release/net10.0/sseflights}
@@ -94,7 +102,9 @@ read -r -a server_list <<<"$servers"
 # Each stream is a file descriptor in the server and one in the generator.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 largest=$stall_n
-for n in $ns $throughput_n $storm_n $soak_n; do ((n > largest)) && largest=$n; done
+for n in $ns $throughput_n $storm_n $soak_n $scale_n; do ((n > largest)) && largest=$n; done
+# A live run holds N streams on each of its two replicas.
+for n in $live_ns; do ((2 * n > largest)) && largest=$((2 * n)); done
 if (($(ulimit -n) < largest + stalled + 1000)); then
   log "warning: ulimit -n is $(ulimit -n), below the $((largest + stalled + 1000)) the largest run needs"
 fi
@@ -111,10 +121,13 @@ dotnet "$bench_dll" scenarios --out "$here/scenarios" \
   --throughput-seconds "$(awk -v w="$throughput_window" 'BEGIN { print w + 20 }')" \
   --storm-drop-at "$storm_drop_at" --storm-seconds "$storm_seconds" \
   --soak-drop-every "$soak_drop_every" --soak-seconds "$soak_scenario_seconds" \
-  --close-after "$(awk -v w="$close_window" 'BEGIN { print w + 15 }')"
+  --close-after "$(awk -v w="$close_window" 'BEGIN { print w + 15 }')" \
+  --scale-drop-at "$scale_drop_at" --scale-seconds "$(awk -v d="$scale_drop_at" 'BEGIN { print int(d + 45) }')"
 cp -r "$here/scenarios" "$raw/scenarios"
 runs="$raw/runs.jsonl"
 : >"$runs"
+live_runs="$raw/live.jsonl"
+: >"$live_runs"
 
 # --- one run --------------------------------------------------------------------------------
 pidfile="$raw/server.pid"
@@ -132,7 +145,17 @@ stop_leftover_server() {
     rm -f "$pidfile"
   fi
 }
-trap stop_leftover_server EXIT
+stop_leftover_live() {
+  # Only if a live run was killed before it could stop what it started: nats-server and its two replicas.
+  local file pid
+  for file in "$raw"/live-*.pid; do
+    [[ -s $file ]] || continue
+    pid=$(<"$file")
+    kill -0 "$pid" 2>/dev/null && { log "stopping leftover $(basename "$file" .pid) $pid"; kill -TERM "$pid" 2>/dev/null || true; }
+    rm -f "$file"
+  done
+}
+trap 'stop_leftover_server; stop_leftover_live' EXIT
 
 run_one() { # server mode n rep args...
   local server=$1 mode=$2 n=$3 rep=$4
@@ -146,7 +169,7 @@ run_one() { # server mode n rep args...
     limit) path=$limit_peer ;;
   esac
   timeout -k 15 "$run_timeout" dotnet "$bench_dll" --kind "${server%-aot}" --label "$server" --server "$path" \
-    --mode "$mode" --clients "$n" --rep "$rep" --connect-concurrency "$concurrency" \
+    --mode "$mode" --clients "$n" --rep "$rep" --connect-concurrency "$concurrency" --source-addresses "$source_addresses" \
     --server-log "$raw/logs/$server-$mode-$n-$rep.log" --server-pidfile "$pidfile" --out "$runs" "$@" >/dev/null \
     || log "run $server $mode N=$n rep $rep did not pass (its result line says why)"
   stop_leftover_server
@@ -197,6 +220,28 @@ for ((rep = 1; rep <= reps; rep++)); do
           run_cell close "$n" "$rep" "$index" --scenario "$here/scenarios/close.json" --seconds "$close_window" --settle "$settle"
           index=$((index + 1))
         done ;;
+      scale)
+        # One node at the machine's ceiling, 1 event/s: connect all, a window of steady latency, then the
+        # drop after it and every stream's catch-up (see README, "Scale mode").
+        run_cell scale "$scale_n" "$rep" "$index" --scenario "$here/scenarios/scale.json" --time-drop --window-before-drop \
+          --seconds "$scale_window" --settle "$settle" ;;
+      live)
+        # Two replicas with --nats on a new stream, N streams on each, a publisher at live_rate events/s:
+        # latency from each message's publish to its arrival (see README, "Live mode").
+        if [[ " $servers " != *" sseflights "* ]]; then
+          log "live: sseflights is not among the servers: skipped"
+        elif [[ ! -x $nats_server ]]; then
+          log "live: no nats-server at $nats_server (apt-get install nats-server): skipped"
+        else
+          for n in $live_ns; do
+            timeout -k 15 "$run_timeout" dotnet "$bench_dll" live --server "$sseflights" --nats-server "$nats_server" \
+              --clients "$n" --rate "$live_rate" --seconds "$window" --settle "$settle" --connect-concurrency "$concurrency" \
+              --rep "$rep" --log-folder "$raw/logs" --pid-folder "$raw" --out "$live_runs" >/dev/null \
+              || log "live run N=$n rep $rep did not pass (its result line says why)"
+            stop_leftover_live
+            sleep 2
+          done
+        fi ;;
       *) log "unknown mode $mode" ;;
     esac
     index=$((index + 1))
@@ -206,7 +251,7 @@ done
 # --- report ---------------------------------------------------------------------------------
 commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -n $(git -C "$repo" status --porcelain 2>/dev/null | head -1) ]] && commit="$commit+changes"
-dotnet "$bench_dll" report --runs "$runs" --out "$out" --commit "$commit" --note "node $(node --version 2>/dev/null || echo absent)"
+dotnet "$bench_dll" report --runs "$runs" --live "$live_runs" --out "$out" --commit "$commit" --note "node $(node --version 2>/dev/null || echo absent)"
 # The profile findings and design notes are written by hand; they travel with every report.
 if [[ -f "$here/FINDINGS.md" ]]; then
   printf '\n' >>"$out/RESULTS.md"

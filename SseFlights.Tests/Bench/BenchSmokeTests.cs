@@ -76,6 +76,33 @@ public class BenchSmokeTests
         }
     }
 
+    [Test]
+    [CancelAfter(240_000)]
+    public async Task LiveRun_TwoReplicasOnANatsLog_EveryClientGetsEveryPublishedEvent_WithPublishToArrivalLatency(CancellationToken ct)
+    {
+        string project = Path.Combine(Scenarios.RepoRoot, "bench", "SseFlights.Bench", "SseFlights.Bench.csproj");
+        var (built, buildOutput) = await RunAsync("dotnet", ["build", "-c", "Release", "-nologo", "-v", "q", project], TimeSpan.FromMinutes(3));
+        Assert.That(built, Is.EqualTo(0), buildOutput);
+        ct.ThrowIfCancellationRequested();
+        string bench = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "net10.0", "sseflights-bench.dll");
+        string server = Path.Combine(AppContext.BaseDirectory, "sseflights.dll");
+
+        var (code, output) = await RunAsync("dotnet", [bench, "live", "--server", server, "-n", "20", "--rate", "10", "--seconds", "2", "--settle", "0.5"], TimeSpan.FromMinutes(2));
+
+        string summary = output.Split('\n').LastOrDefault(l => l.StartsWith('{')) ?? "";
+        TestContext.Out.WriteLine(summary);
+        Assert.That(code, Is.EqualTo(0), output);
+        using JsonDocument result = JsonDocument.Parse(summary);
+        JsonElement root = result.RootElement;
+        Assert.That((root.GetProperty("ok").GetBoolean(), root.GetProperty("mode").GetString(), root.GetProperty("replicas").GetArrayLength()), Is.EqualTo((true, "live", 2)));
+        foreach (JsonElement replica in root.GetProperty("replicas").EnumerateArray())
+        {
+            Assert.That((replica.GetProperty("connected").GetInt32(), replica.GetProperty("gaps").GetInt64(), replica.GetProperty("duplicates").GetInt64(), replica.GetProperty("missing").GetInt64()),
+                Is.EqualTo((20, 0L, 0L, 0L)));
+            Assert.That(replica.GetProperty("latency").GetProperty("count").GetInt64(), Is.EqualTo(20 * root.GetProperty("eventsInWindow").GetInt64()), "every window event at every client");
+        }
+    }
+
     private static Task<(int Code, string Output)> RunAsync(string file, string[] args, TimeSpan timeout)
     {
         var info = new ProcessStartInfo(file);

@@ -2,6 +2,7 @@ using System.Text;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using SseFlights.Cli;
 using SseFlights.Nats;
 using SseFlights.Tests.Support;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using SseFlights.Cli;
 using SseFlights.Nats;
 using SseFlights.Tests.Support;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using SseFlights.Cli;
 using SseFlights.Nats;
 using SseFlights.Tests.Support;
 

@@ -1,3 +1,4 @@
+using SseFlights.Cli;
 using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.Packaging;

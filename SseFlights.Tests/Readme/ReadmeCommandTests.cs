@@ -41,6 +41,13 @@ public partial class ReadmeCommandTests
     private const string ClientCase = "sseflights --scenario scenarios/clients/id-with-nul.json --log-level debug";
     private const string MetricsHead = "curl -s http://localhost:5000/metrics | head -6";
 
+    private const string LiveLog = "nats-server -js -a 127.0.0.1 -p 4222 -sd nats-store &                                      # the log: JetStream on, its store in ./nats-store";
+    private const string LiveReplicaA = "sseflights --port 5001 --scenario board.json --nats nats://127.0.0.1:4222 --control --control-token demo &";
+    private const string LiveReplicaB = "sseflights --port 5002 --scenario board.json --nats nats://127.0.0.1:4222 --control --control-token demo &";
+    private const string LiveWatch = "curl -N http://localhost:5002/events                          # in a second terminal: replica 2's stream";
+    private const string LivePush = """curl -H "Authorization: Bearer demo" -d '{"event": "flightStateUpdate", "data": {"flight": "I768", "state": "landed"}}' http://localhost:5001/api/control/events""";
+    private const string LivePublish = "sseflights publish --nats nats://127.0.0.1:4222 --scenario scenarios/tutorial.json --speed 4";
+
     /// <summary>How README starts the tutorial's story (dotnet run of this same program).</summary>
     private const string TutorialServer = "sseflights --scenario scenarios/tutorial.json";
 
@@ -49,6 +56,7 @@ public partial class ReadmeCommandTests
         TutorialStream, TutorialAfterClose, ResumeByHeader, ResumeByQuery, InstalledTool, BadPort, BusyPort, ReplicaA, ReplicaB,
         DrainingReplica, RestartedReplica, Validate, ControlServer, ControlStream, ControlInject, ControlState, ControlPause,
         ControlResume, ControlFaults, ControlRestart, RecordToEnd, RecordForSeconds, RecordEvents, ClientCase, MetricsHead,
+        LiveReplicaA, LiveReplicaB, LiveWatch, LivePush, LivePublish,
         .. CoveredForTesting,
     ];
 
@@ -296,6 +304,42 @@ public partial class ReadmeCommandTests
         }
     }
 
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task LiveDataAcrossReplicas_AnEventPushedThroughOneReplicaShowsOnTheOther_ThenTheFeedersStoryToTheClose()
+    {
+        await using var sandbox = new ReadmeSandbox();
+        sandbox.Write("board.json", File.ReadAllText(Path.Combine(Scenarios.RepoRoot, "scenario.json")));
+        await using var shell = sandbox.Shell();
+        await shell.TypeAsync(ReadmeCommands.Find(LiveLog).Text);
+        await WaitListeningAsync(sandbox.Port(4222));
+        await sandbox.StartServerAsync(ReadmeCommands.Find(LiveReplicaA).Text);
+        await sandbox.StartServerAsync(ReadmeCommands.Find(LiveReplicaB).Text);
+
+        // Replica 2's stream in its own terminal, read to the close the feeder's story ends with.
+        var stream = sandbox.ReadUntilAsync(ReadmeCommands.Find(LiveWatch).Text, o => o.Contains("event: closedConnection", StringComparison.Ordinal) && o.EndsWith("\n\n", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        await Eventually.ValueAsync(() => ClientsAsync(sandbox, 5002), n => n == 1, TimeSpan.FromSeconds(10), "replica 2's stream to be open");
+        var push = ReadmeCommands.Find(LivePush);
+        var (pushed, created, _) = await sandbox.RunAsync(push.Text);
+        Assert.That((pushed, created), Is.EqualTo((0, push.ShownOutput!.Split('#')[0].Trim())), "the answer README shows");
+
+        var publish = await sandbox.RunAsync(ReadmeCommands.Find(LivePublish).Text, TimeSpan.FromSeconds(40));
+        string seen = await stream;
+
+        Assert.That(publish.Code, Is.EqualTo(0), publish.Stderr);
+        Assert.That(seen, Does.Contain(ReadmeCommands.BlockAfter("and replica 2's stream shows it:", "text") + "\n"));
+        var frames = Regex.Matches(seen, "event: (\\w+)\n(?:data:.*\n)+id: (\\d+)\n").Select(m => (m.Groups[1].Value, long.Parse(m.Groups[2].Value))).ToList();
+        Assert.That(frames, Is.EqualTo(new[]
+        {
+            ("snapshot", 0L), ("flightStateUpdate", 1L), ("snapshot", 2L), ("flightStateUpdate", 3L), ("flightStateUpdate", 4L), ("flightRemoval", 5L), ("closedConnection", 6L),
+        }), "as README tells it: the push, then the reset, landing, landed, removed and the close");
+        foreach (int replica in new[] { 5001, 5002 })
+        {
+            var (_, status, _) = await sandbox.RunAsync($"curl -s -o /dev/null -w '%{{http_code}}' http://localhost:{replica}/events");
+            Assert.That(status, Is.EqualTo("204"), $"replica on {replica} after the close");
+        }
+    }
+
     private static async Task RecordAsync(string text, string? lastEvent, int? entries)
     {
         await using var sandbox = new ReadmeSandbox();
@@ -325,8 +369,28 @@ public partial class ReadmeCommandTests
         return stdout;
     }
 
-    private static async Task<int> ClientsAsync(ReadmeSandbox sandbox) =>
-        (await HealthAsync(new HttpClient(), sandbox.Port())).GetProperty("clients").GetInt32();
+    private static async Task<int> ClientsAsync(ReadmeSandbox sandbox, int readmePort = 5000) =>
+        (await HealthAsync(new HttpClient(), sandbox.Port(readmePort))).GetProperty("clients").GetInt32();
+
+    /// <summary>Waits until something accepts connections on <paramref name="port"/> (a server a shell started in the background).</summary>
+    private static Task WaitListeningAsync(int port) =>
+        Eventually.ValueAsync(
+            async () =>
+            {
+                using var probe = new TcpClient();
+                try
+                {
+                    await probe.ConnectAsync(IPAddress.Loopback, port);
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    return false;
+                }
+            },
+            ok => ok,
+            Readiness.DefaultTimeout,
+            $"a listener on port {port}");
 
     private static async Task<JsonElement> HealthAsync(HttpClient http, int port) =>
         JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/healthz")).RootElement.Clone();

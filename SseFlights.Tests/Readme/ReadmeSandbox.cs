@@ -7,7 +7,7 @@ namespace SseFlights.Tests.Readme;
 
 /// <summary>
 /// Where README's commands run as written: a folder with the repository's scenario files, the built
-/// program on PATH as <c>sseflights</c>, and curl. Only the ports differ: README's 5000, 5001 and 5002
+/// program on PATH as <c>sseflights</c>, and curl. Only the ports differ: README's 5000, 5001, 5002 and 4222
 /// become free ones (and a server started without <c>--port</c>, on the default 5000, gets the first),
 /// so the suite's fixtures can run side by side.
 /// </summary>
@@ -164,7 +164,7 @@ internal sealed partial class ReadmeSandbox : IAsyncDisposable
         return info;
     }
 
-    // README's ports: the default 5000 and the replicas' 5001 and 5002, never part of a longer number.
-    [GeneratedRegex(@"(?<![\d.])500[0-2](?!\d)")]
+    // README's ports: the default 5000, the replicas' 5001 and 5002, and NATS's 4222, never part of a longer number.
+    [GeneratedRegex(@"(?<![\d.])(500[0-2]|4222)(?!\d)")]
     private static partial Regex ReadmePort();
 }

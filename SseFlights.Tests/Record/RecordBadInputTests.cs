@@ -125,7 +125,8 @@ public class RecordBadInputTests
         await using var recorder = BuiltProgram.Start("record", server.BaseUrl + "events");
         await Eventually.TrueAsync(() => recorder.Stderr.Contains("sseflights record: recording", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the recorder to connect");
         time.Advance(TimeSpan.FromSeconds(0.6));
-        await Eventually.ValueAsync(() => server.GetJsonAsync("healthz"), h => h.GetProperty("lastEventId").GetInt64() >= 10, TimeSpan.FromSeconds(20), "ten events");
+        // Written to the recorder's socket (the snapshot and ten events), so received whether or not its process has read them yet.
+        await Eventually.ValueAsync(() => MetricsSamples.GetAsync(server.Http), m => m["sseflights_deliveries_total"] >= 11, TimeSpan.FromSeconds(20), "the snapshot and ten events written");
 
         recorder.Signal(15);
 

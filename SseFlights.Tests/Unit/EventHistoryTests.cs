@@ -42,11 +42,64 @@ public class EventHistoryTests
     [Test]
     public void ZeroCapacity_HoldsNothing() => Assert.That(With(0, 3).TryGetAfter(2, 3, out _), Is.False);
 
-    [Test]
-    public void Add_NonConsecutiveId_Throws()
+    [TestCase(2)]
+    [TestCase(1)]
+    public void Add_IdNotAboveTheNewest_Throws(long id)
     {
         var history = With(4, 2);
-        Assert.That(() => history.Add(TestFrames.Event(5, [])), Throws.InvalidOperationException);
+        Assert.That(() => history.Add(TestFrames.Event(id, [])), Throws.InvalidOperationException);
+    }
+
+    /// <summary>A live log's ids: its sequences, with gaps where a message became no event.</summary>
+    private static EventHistory WithIds(int capacity, params long[] ids)
+    {
+        var history = new EventHistory(capacity);
+        foreach (long id in ids)
+        {
+            history.Add(TestFrames.Event(id, [(byte)id]));
+        }
+
+        return history;
+    }
+
+    [TestCase(3, new long[] { 5, 8, 9 })]
+    [TestCase(4, new long[] { 5, 8, 9 })]
+    [TestCase(5, new long[] { 8, 9 })]
+    [TestCase(7, new long[] { 8, 9 })]
+    [TestCase(8, new long[] { 9 })]
+    public void TryGetAfter_IdsWithGaps_FindsTheEventsAfterTheIdEvenWhenItIsNoEventsId(long after, long[] expected)
+    {
+        var history = WithIds(8, 1, 3, 5, 8, 9);
+
+        Assert.That(history.TryGetAfter(after, 9, out var missed), Is.True);
+        Assert.That(missed.Select(e => e.Id), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void TryGetAfter_IdsWithGaps_WholeAfterTheLastForgottenIdOnly()
+    {
+        // 1 and 3 forgotten: the history is whole after 3, whatever came between 3 and 5.
+        var history = WithIds(3, 1, 3, 5, 8, 9);
+
+        Assert.That(history.Floor, Is.EqualTo(3));
+        Assert.That(history.TryGetAfter(3, 9, out var missed), Is.True);
+        Assert.That(missed.Select(e => e.Id), Is.EqualTo(new long[] { 5, 8, 9 }));
+        Assert.That(history.TryGetAfter(4, 9, out missed), Is.True);
+        Assert.That(missed.Select(e => e.Id), Is.EqualTo(new long[] { 5, 8, 9 }));
+        Assert.That(history.TryGetAfter(2, 9, out _), Is.False, "event 3 has been forgotten");
+    }
+
+    [Test]
+    public void StartAfter_AHistoryThatBeginsMidway_HoldsNothingAtOrBelowItsStart()
+    {
+        var history = new EventHistory(4);
+        history.StartAfter(40);
+        history.Add(TestFrames.Event(42, []));
+
+        Assert.That(history.TryGetAfter(40, 42, out var missed), Is.True);
+        Assert.That(missed.Select(e => e.Id), Is.EqualTo(new long[] { 42 }));
+        Assert.That(history.TryGetAfter(39, 42, out _), Is.False);
+        Assert.That(() => history.Add(TestFrames.Event(40, [])), Throws.InvalidOperationException);
     }
 
     [TestCase("12", true, 12L, "None")]

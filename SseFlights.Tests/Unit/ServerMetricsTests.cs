@@ -39,6 +39,7 @@ public class ServerMetricsTests
             "sseflights.history.misses Counter {stream}",
             "sseflights.clients.cut Counter {stream}",
             "sseflights.delivery.latency Histogram s",
+            "sseflights.log.refused Counter {message}",
         }));
     }
 

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.RegularExpressions;
 using Serilog.Events;
-using SseFlights.Nats;
 
 namespace SseFlights.Cli;
 
@@ -167,6 +166,12 @@ internal sealed class CommandLine
         foreach (var option in new Option[] { _natsStream, _natsCreds, _natsMaxMessages, _natsSnapshotEvery }.Where(o => !hasNats && Given(o)))
         {
             result.AddError($"{option.Name} only applies with --nats URL");
+        }
+
+        // The log times the events; a clock's options would silently mean nothing.
+        foreach (var option in new Option[] { _speed, _epoch, _skew }.Where(o => hasNats && Given(o)))
+        {
+            result.AddError($"{option.Name} cannot be used with --nats: the log, not the scenario's clock, gives the events and their timing");
         }
 
         // Tokens, not values: a value that did not parse has its own error already.

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
-using SseFlights.Nats;
 
 namespace SseFlights.Cli;
 

@@ -43,13 +43,13 @@ internal sealed record ServerOptions(
     public string? NatsUrl { get; init; }
 
     /// <summary>The stream of the board's entries (<c>--nats-stream</c>); its subject is NAME.events, its snapshot bucket NAME-board.</summary>
-    public string NatsStream { get; init; } = Nats.NatsLogOptions.DefaultStream;
+    public string NatsStream { get; init; } = NatsLogOptions.DefaultStream;
 
     /// <summary>A NATS credentials file (<c>--nats-creds</c>), or null.</summary>
     public string? NatsCredsFile { get; init; }
 
     /// <summary>The most messages the stream keeps when this server creates it (<c>--nats-max-msgs</c>).</summary>
-    public long NatsMaxMessages { get; init; } = Nats.NatsLogOptions.DefaultMaxMessages;
+    public long NatsMaxMessages { get; init; } = NatsLogOptions.DefaultMaxMessages;
 
     /// <summary>Every this many entries the board is stored as the newest snapshot (<c>--nats-snapshot-every</c>).</summary>
     public int NatsSnapshotEvery { get; init; } = DefaultNatsSnapshotEvery;

@@ -21,6 +21,14 @@ internal sealed record HealthResponse(
     /// <summary>The scenario file's SHA-256: replicas must show the same one (absent for a server built without a file, as in tests).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ScenarioSha256 { get; init; }
+
+    /// <summary>With <c>--nats</c>: the last sequence of the log this replica has applied (absent otherwise).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? LogSequence { get; init; }
+
+    /// <summary>With <c>--nats</c>, while the log is unreachable: for how long, in seconds (absent while it is reachable).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? LogUnreachableSeconds { get; init; }
 }
 
 /// <summary>GET /api/scenario: what the page needs to know before it listens (custom event names).</summary>

@@ -12,10 +12,11 @@ namespace SseFlights.Http;
 /// /api/control/*: drive the live board (inject, drop, close, pause, resume, restart, and the actions in <c>more</c>).
 /// Every request needs the bearer token; none gets CORS headers, so no other site's page can read
 /// an answer. Injected events go through the hub's one publish path, so they are numbered, kept
-/// and resent like the timeline's.
+/// and resent like the timeline's. With a live log (<paramref name="live"/>) the timeline is the log's:
+/// events, drops and the close go through it, and pause, resume and restart are refused.
 /// </summary>
 /// <param name="more">Further actions by name (faults, the request log, the stepping clock), each answering its own methods.</param>
-internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, ScenarioDefinition scenario, ControlAuth auth, ILogger log, IReadOnlyDictionary<string, Func<HttpListenerContext, Task>>? more = null)
+internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, ScenarioDefinition scenario, ControlAuth auth, ILogger log, IReadOnlyDictionary<string, Func<HttpListenerContext, Task>>? more = null, LiveControl? live = null)
 {
     public const int MaxBodyBytes = 64 * 1024;
 
@@ -81,6 +82,11 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
 
     private Task StateAsync(HttpListenerResponse response)
     {
+        if (live is not null)
+        {
+            return live.StateAsync(response);
+        }
+
         var state = player.State();
         var (lastId, closed) = hub.Progress();
         var next = state.NextEntry is { } index
@@ -112,6 +118,11 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
             return DropAsync(response);
         }
 
+        if (live is not null)
+        {
+            return live.EventAsync(response, entry, errors);
+        }
+
         if (entry.IsLiveOnly)
         {
             // A comment, retry or raw frame: live-only like a heartbeat, so it gets no id and is never resent.
@@ -133,6 +144,11 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
 
     private Task DropAsync(HttpListenerResponse response)
     {
+        if (live is not null)
+        {
+            return live.DropAsync(response);
+        }
+
         int dropped = hub.DropAll();
         _log.Information("Control: dropped {Count} streams", dropped);
         return NoContentAsync(response);
@@ -140,6 +156,11 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
 
     private Task CloseAsync(HttpListenerResponse response)
     {
+        if (live is not null)
+        {
+            return live.CloseAsync(response);
+        }
+
         if (hub.PublishIf(CloseEntry, canApply: null) is not { } frame)
         {
             return ClosedAsync(response);
@@ -151,6 +172,11 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
 
     private Task PauseAsync(HttpListenerResponse response)
     {
+        if (live is not null)
+        {
+            return live.TimelineOwnedAsync(response, "pause");
+        }
+
         bool paused = player.Pause();
         _log.Information(paused ? "Control: paused the timeline at {Seconds:0.###}s" : "Control: pause asked, already paused at {Seconds:0.###}s", player.State().ScenarioSeconds);
         return NoContentAsync(response);
@@ -158,6 +184,11 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
 
     private Task ResumeAsync(HttpListenerResponse response)
     {
+        if (live is not null)
+        {
+            return live.TimelineOwnedAsync(response, "resume");
+        }
+
         if (player.Resume() is { } pause)
         {
             _log.Information("Control: resumed the timeline after a pause of {Seconds:0.###}s; later entries shift by it", pause.TotalSeconds);
@@ -172,6 +203,11 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
 
     private Task RestartAsync(HttpListenerResponse response)
     {
+        if (live is not null)
+        {
+            return live.TimelineOwnedAsync(response, "restart");
+        }
+
         if (hub.Progress().Closed)
         {
             return ClosedAsync(response);

@@ -21,7 +21,8 @@ internal sealed class EventStreamEndpoint(
     StreamHolds holds,
     TimeProvider time,
     IDeliveryObserver observer,
-    ILogger log)
+    ILogger log,
+    IOlderEventSource? olderEvents = null)
 {
     /// <summary>
     /// Logged at Debug for every request for the stream before it is answered, whatever the answer: how a
@@ -76,13 +77,16 @@ internal sealed class EventStreamEndpoint(
             return;
         }
 
+        // A live log's events older than the history, read before the stream exists (it may take a few round trips).
+        string? lastEventId = StreamAnswers.LastEventId(request);
+        var older = olderEvents is null ? null : await olderEvents.FetchAsync(lastEventId, lifetime).ConfigureAwait(false);
         var transport = rule?.Transport;
         var delivery = new StreamDelivery(
             clientId, ResponseBodies.Open(response, internals), limits, _heartbeat, time, observer, _log, transport, transport is null ? null : () => internals.Reset(context));
 
         // Tracked before the hub can offer it anything, so shutdown never misses a starting stream.
         using var tracked = sessions.Track(delivery);
-        var plan = hub.Join(delivery, StreamAnswers.LastEventId(request));
+        var plan = hub.Join(delivery, lastEventId, older);
         if (!plan.IsStream)
         {
             // It will never run: it has ended, so a shutdown waiting for it does not wait for the answer below.

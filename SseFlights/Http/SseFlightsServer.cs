@@ -1,5 +1,5 @@
-using System.Diagnostics.Metrics;
 using System.Net;
+using System.Diagnostics.Metrics;
 using Serilog;
 using SseFlights.Delivery;
 using SseFlights.Hub;
@@ -19,7 +19,7 @@ internal sealed class SseFlightsServer(
     Router router,
     EventHub hub,
     StreamSessions sessions,
-    ScenarioSource player,
+    IEventSource player,
     ClientMonitor monitor,
     ListenerInternals internals,
     Meter meter,
@@ -34,12 +34,11 @@ internal sealed class SseFlightsServer(
     public static readonly TimeSpan FailureLinger = TimeSpan.FromSeconds(3);
 
     private readonly ILogger _log = log.ForContext<SseFlightsServer>();
-    private readonly RequestTracker _requests = new();
+    private readonly RequestLoop _requests = new(router.HandleAsync, internals, log);
 
     // The server's lifetime, handed to every request: cancelled when shutdown begins.
     private readonly CancellationTokenSource _lifetime = new();
     private ListenerHost? _listener;
-    private long _nextRequest;
 
     /// <summary>Completes when the timeline has played to its end (never, for a repeating scenario).</summary>
     public Task? Timeline { get; private set; }
@@ -51,7 +50,7 @@ internal sealed class SseFlightsServer(
     public void Start() => _listener = prefixes.Count == 0 ? null : ListenerHost.Start(prefixes, _log);
 
     /// <summary>Answers a request another listener accepted, tracked like one of its own (call it while <see cref="RunAsync"/> runs).</summary>
-    public void Serve(HttpListenerContext context) => _requests.Track(HandleAsync(Interlocked.Increment(ref _nextRequest), context));
+    public void Serve(HttpListenerContext context) => _requests.Serve(context, _lifetime.Token);
 
     /// <summary>
     /// Serves until <paramref name="stopping"/> is cancelled (a stop signal), or until the scenario
@@ -74,7 +73,7 @@ internal sealed class SseFlightsServer(
         Timeline = WatchClockAsync(player.RunAsync(background.Token), stopRequested);
         var ticker = Guard(monitor.RunAsync(background.Token), "client monitor");
         using var accepting = new CancellationTokenSource();
-        var acceptLoop = listener is null ? Task.CompletedTask : AcceptAsync(listener, accepting.Token);
+        var acceptLoop = listener is null ? Task.CompletedTask : _requests.RunAsync(listener, _lifetime.Token, accepting.Token);
 
         await using (stopping.Register(() => stopRequested.TrySetResult()))
         {
@@ -129,69 +128,6 @@ internal sealed class SseFlightsServer(
             _log.Error(ex, "The scenario clock failed; ending every stream and stopping so a supervisor can restart the server");
             hub.Fail($"the scenario clock failed: {ex.Message}");
             stopRequested.TrySetResult();
-        }
-    }
-
-    private async Task AcceptAsync(ListenerHost listener, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                _log.Information("Stopped accepting: {Reason}", ex.Message);
-                return;
-            }
-
-            Serve(context);
-        }
-    }
-
-    private async Task HandleAsync(long id, HttpListenerContext context)
-    {
-        // Leave the accept loop at once; the request runs on its own.
-        await Task.Yield();
-        try
-        {
-            await router.HandleAsync(context, _lifetime.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
-        {
-            _log.Information("Request {RequestId} ended early: the client went away ({Error})", id, ex.Message);
-            context.Response.Abort();
-        }
-        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
-        {
-            // Shutdown ended a wait (a scripted answer's delay): closed unanswered, so the client tries elsewhere.
-            internals.CloseUnanswered(context);
-        }
-        catch (Exception ex)
-        {
-            _log.Error(ex, "Request {RequestId} {Method} {Path} failed", id, context.Request.HttpMethod, context.Request.Url?.AbsolutePath);
-            TryAnswerError(context);
-        }
-    }
-
-    private static void TryAnswerError(HttpListenerContext context)
-    {
-        try
-        {
-            // No details: a stack trace or a path is never sent to a client.
-            context.Response.StatusCode = 500;
-            context.Response.ContentLength64 = 0;
-            context.Response.Close();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or HttpListenerException or IOException or ObjectDisposedException)
-        {
-            context.Response.Abort();
         }
     }
 

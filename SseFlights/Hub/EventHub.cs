@@ -18,10 +18,11 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     private readonly ILogger _log = log.ForContext<EventHub>();
     private readonly Ledger _ledger = new(scenario, historySize);
 
-    // Mutated and iterated only under the lock: joining is O(1) even with ten thousand streams open.
-    private readonly HashSet<IEventSubscriber> _clients = [];
-    private readonly ReplicaHold _hold = new();
+    private readonly Audience _clients = new();
     private HubStop _stop;
+
+    // Why new streams are refused for now (a live replica catching up with its log), or null.
+    private string? _unavailable;
 
     /// <summary>Events the resend history holds at most (a replica replays enough of the past to fill it).</summary>
     public int HistoryCapacity => historySize;
@@ -46,20 +47,27 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
     public (long LastEventId, bool Closed) Progress() => Read(() => (_ledger.LastId, _ledger.Closed));
 
+    /// <summary>Every event with an id above this is in the resend history; older ones a live source may still fetch from its log.</summary>
+    public long HistoryFloor() => Read(() => _ledger.HistoryFloor);
+
     /// <summary>
     /// Before the clock runs, for a replica catching up to an epoch: the next id issued will be
     /// <paramref name="lastId"/> + 1. Only valid while nothing has been published and nobody has joined.
     /// </summary>
-    public void Rewind(long lastId)
+    public void Rewind(long lastId) => BeforeStart(nameof(Rewind), ledger => ledger.Rewind(lastId));
+
+    /// <summary>
+    /// Before anything is published, for a live replica starting from a stored board: the board is
+    /// <paramref name="flights"/> as of event <paramref name="lastId"/>, and the next id is above it.
+    /// </summary>
+    public void Restore(IReadOnlyList<Flight> flights, long lastId) => BeforeStart(nameof(Restore), ledger => ledger.Restore(flights, lastId));
+
+    /// <summary>While <paramref name="reason"/> is set, every new stream is refused with it (503 + Retry-After): a live replica still catching up with its log.</summary>
+    public void Unavailable(string? reason)
     {
         lock (_gate)
         {
-            if (!_ledger.IsEmpty || _clients.Count > 0)
-            {
-                throw new InvalidOperationException("Rewind is only for a hub that has not started.");
-            }
-
-            _ledger.Rewind(lastId);
+            _unavailable = reason;
         }
     }
 
@@ -69,8 +77,10 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     /// <summary>
     /// An event checked against the board as it is at this moment and, if <paramref name="canApply"/>
     /// says it applies and the board is open, published in the same step. Null when refused.
+    /// A live source gives the <paramref name="id"/> (its log's sequence, above every id so far); by
+    /// default it is the next one.
     /// </summary>
-    public Frame? PublishIf(TimelineEntry entry, Func<IReadOnlyCollection<string>, bool>? canApply, long due = 0, bool replay = false)
+    public Frame? PublishIf(TimelineEntry entry, Func<IReadOnlyCollection<string>, bool>? canApply, long due = 0, bool replay = false, long? id = null)
     {
         Frame frame;
         FanoutBatch batch;
@@ -81,7 +91,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
                 return null;
             }
 
-            frame = _ledger.Record(entry, due);
+            frame = id is { } given ? _ledger.Record(entry, given, due) : _ledger.Record(entry, due);
             batch = Offer(frame, replay);
         }
 
@@ -90,36 +100,16 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
     }
 
     /// <summary>A repeat cycle begins: the board goes back to the scenario's flights and everyone gets a snapshot event.</summary>
-    public Frame StartCycle(long due = 0, bool replay = false)
-    {
-        Frame frame;
-        FanoutBatch batch;
-        lock (_gate)
-        {
-            frame = _ledger.StartCycle(due);
-            batch = Offer(frame, replay);
-        }
+    public Frame StartCycle(long due = 0, bool replay = false) => Emit(ledger => ledger.StartCycle(due), replay);
 
-        batch.Finish(_log, frame.Id);
-        return frame;
-    }
+    /// <summary>
+    /// A live log's reset, as event <paramref name="id"/>: the board goes back to the scenario's flights
+    /// (open again if it had closed) and everyone gets a snapshot event.
+    /// </summary>
+    public Frame Reset(long id, long due = 0, bool replay = false) => Emit(ledger => ledger.Reset(id, due), replay);
 
     /// <summary>Offers a live-only frame (a comment, retry or raw entry) to the streams open now, like a heartbeat: no id, no history, no board change.</summary>
-    public Frame PublishLive(TimelineEntry entry, long due = 0)
-    {
-        Frame frame;
-        FanoutBatch batch;
-        long lastId;
-        lock (_gate)
-        {
-            frame = _ledger.LiveOnly(entry, due);
-            lastId = _ledger.LastId;
-            batch = Offer(frame, replay: true);
-        }
-
-        batch.Finish(_log, lastId);
-        return frame;
-    }
+    public Frame PublishLive(TimelineEntry entry, long due = 0) => Emit(ledger => ledger.LiveOnly(entry, due), replay: true);
 
     /// <summary>
     /// The scenario's drop action: every open stream ends without another event. The chunked body is
@@ -152,20 +142,18 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
 
     /// <summary>
     /// Decides how a new stream starts and, unless it is refused or has nothing to get, subscribes it in
-    /// the same step, so the frames returned and the live events that follow meet exactly.
+    /// the same step, so the frames returned and the live events that follow meet exactly. Events older
+    /// than the history that a live source fetched from its log (<paramref name="older"/>) resume a
+    /// client too, if they reach the history as it is at this moment.
     /// </summary>
-    public JoinPlan Join(IEventSubscriber client, string? lastEventId)
+    public JoinPlan Join(IEventSubscriber client, string? lastEventId, OlderEvents? older = null)
     {
         lock (_gate)
         {
-            var plan = JoinPolicy.Decide(lastEventId, Facts(), _ledger);
+            var plan = JoinPolicy.Decide(lastEventId, Facts(), older is null ? _ledger : new ResendWithOlder(_ledger, older));
             if (plan.Subscribes)
             {
-                _clients.Add(client);
-                if (plan.HeldUntil is { } held)
-                {
-                    _hold.Hold(client, held);
-                }
+                _clients.Add(client, plan.HeldUntil);
             }
 
             observer.Joined(plan);
@@ -181,13 +169,46 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
         lock (_gate)
         {
             _clients.Remove(client);
-            _hold.Release(client);
         }
     }
 
     /// <summary>Under the lock: what a join decides on.</summary>
     private JoinFacts Facts() => new(
-        _ledger.LastId, _ledger.Closed, _clients.Count, maxClients, _stop.Stopping, _stop.Failure, scenario.Snapshot, HoldHorizon?.Invoke());
+        _ledger.LastId, _ledger.Closed, _clients.Count, maxClients, _stop.Stopping, _stop.Failure, scenario.Snapshot, HoldHorizon?.Invoke())
+    {
+        Unavailable = _unavailable,
+    };
+
+    /// <summary>Makes a frame from the ledger and offers it, under the lock; the batch is finished after it, logged against the newest id.</summary>
+    private Frame Emit(Func<Ledger, Frame> make, bool replay)
+    {
+        Frame frame;
+        FanoutBatch batch;
+        long lastId;
+        lock (_gate)
+        {
+            frame = make(_ledger);
+            lastId = _ledger.LastId;
+            batch = Offer(frame, replay);
+        }
+
+        batch.Finish(_log, lastId);
+        return frame;
+    }
+
+    /// <summary>A change only a hub that has published nothing and has nobody joined may take.</summary>
+    private void BeforeStart(string change, Action<Ledger> apply)
+    {
+        lock (_gate)
+        {
+            if (!_ledger.IsEmpty || _clients.Count > 0)
+            {
+                throw new InvalidOperationException($"{change} is only for a hub that has not started.");
+            }
+
+            apply(_ledger);
+        }
+    }
 
     /// <summary>Under the lock: offers <paramref name="frame"/> to every stream; the batch is finished after the lock. A frame published for the first time counts.</summary>
     private FanoutBatch Offer(Frame frame, bool replay)
@@ -197,16 +218,7 @@ internal sealed class EventHub(ScenarioDefinition scenario, int historySize, int
             observer.Published();
         }
 
-        var batch = new FanoutBatch(_clients.Count);
-        foreach (var client in _clients)
-        {
-            if (!frame.HasId || !_hold.Skips(client, frame))
-            {
-                batch.Offer(client, frame);
-            }
-        }
-
-        return batch;
+        return _clients.Offer(frame);
     }
 
     private int EndAll(StreamEndReason reason)

@@ -11,7 +11,11 @@ namespace SseFlights.Hub;
 /// <param name="Failure">Why the clock failed, or null.</param>
 /// <param name="SendsSnapshots">False for a bare stream (<c>"snapshot": false</c>).</param>
 /// <param name="HoldHorizon">With replicas, the newest id this one will have reached within the skew; null on one node.</param>
-internal sealed record JoinFacts(long LastId, bool Closed, int OpenStreams, int MaxClients, bool Stopping, string? Failure, bool SendsSnapshots, long? HoldHorizon);
+internal sealed record JoinFacts(long LastId, bool Closed, int OpenStreams, int MaxClients, bool Stopping, string? Failure, bool SendsSnapshots, long? HoldHorizon)
+{
+    /// <summary>Why this server cannot serve streams yet (a live replica catching up with its log), or null.</summary>
+    public string? Unavailable { get; init; }
+}
 
 /// <summary>The frames a join may need, which only the hub holds.</summary>
 internal interface IJoinFrames

@@ -26,6 +26,12 @@ internal static class JoinPolicy
             return new JoinPlan(JoinKind.ShuttingDown, [], "the server is shutting down");
         }
 
+        // Not ready (a live replica catching up): even a 204 is not known yet, so every stream is refused for now.
+        if (!facts.Stopping && facts.Unavailable is { } unavailable)
+        {
+            return new JoinPlan(JoinKind.Refused, [], unavailable);
+        }
+
         if (wantsSlot && (facts.Stopping || facts.OpenStreams >= facts.MaxClients))
         {
             return new JoinPlan(JoinKind.Refused, [], facts.Failure ?? $"the server is at its limit of {facts.MaxClients} streams");

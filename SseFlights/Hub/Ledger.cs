@@ -32,15 +32,29 @@ internal sealed class Ledger(ScenarioDefinition scenario, int historySize) : IJo
     /// <summary>The flight codes on the board now, for an entry checked against it.</summary>
     public IReadOnlyCollection<string> Codes() => [.. _board.Rows.Select(f => f.Code)];
 
+    /// <summary>Every event with an id above this is in the resend history.</summary>
+    public long HistoryFloor => _history.Floor;
+
     /// <summary>Applies an event to the board and makes it the next id's frame, remembered for resend.</summary>
-    public Frame Record(TimelineEntry entry, long due)
+    public Frame Record(TimelineEntry entry, long due) => Record(entry, LastId + 1, due);
+
+    /// <summary>
+    /// Applies an event to the board as event <paramref name="id"/>, above every id so far: a live log's
+    /// sequence, where the ids between belong to messages that became no event.
+    /// </summary>
+    public Frame Record(TimelineEntry entry, long id, long due)
     {
+        if (id <= LastId)
+        {
+            throw new ArgumentOutOfRangeException(nameof(id), id, $"ids must increase; the newest is {LastId}");
+        }
+
         if (entry.Change is { } change)
         {
             _board.Apply(entry.Kind, change);
         }
 
-        var frame = _encoder.Event(entry, LastId + 1, due);
+        var frame = _encoder.Event(entry, id, due);
         if (frame.EndsStream)
         {
             // The close does not change the board, so the board as of the event before it is also the final board.
@@ -57,6 +71,29 @@ internal sealed class Ledger(ScenarioDefinition scenario, int historySize) : IJo
         return Remember(_encoder.Snapshot(_board.Rows, LastId + 1, due));
     }
 
+    /// <summary>
+    /// A live log's reset, as event <paramref name="id"/>: the board back to the scenario's flights and
+    /// open again if it had closed (a new run of the feeder), as that id's snapshot.
+    /// </summary>
+    public Frame Reset(long id, long due)
+    {
+        if (id <= LastId)
+        {
+            throw new ArgumentOutOfRangeException(nameof(id), id, $"ids must increase; the newest is {LastId}");
+        }
+
+        _board.Reset(scenario.Flights);
+        _finalSnapshotThenClose = null;
+        return Remember(_encoder.Snapshot(_board.Rows, id, due));
+    }
+
+    /// <summary>Before anything is recorded, for a replica starting from a stored board: <paramref name="flights"/> as of event <paramref name="lastId"/>, which is not in the history.</summary>
+    public void Restore(IReadOnlyList<Flight> flights, long lastId)
+    {
+        _board.Reset(flights);
+        Rewind(lastId);
+    }
+
     /// <summary>A live-only frame (comment, retry, raw): no id, not remembered.</summary>
     public Frame LiveOnly(TimelineEntry entry, long due) => _encoder.LiveOnly(entry, due);
 
@@ -65,9 +102,15 @@ internal sealed class Ledger(ScenarioDefinition scenario, int historySize) : IJo
     {
         LastId = lastId;
         _snapshot = null;
+        _history.StartAfter(lastId);
     }
 
-    public bool TryResendAfter(long id, out Frame[] missed) => _history.TryGetAfter(id, LastId, out missed);
+    public bool TryResendAfter(long id, out Frame[] missed)
+    {
+        bool held = _history.TryGetAfter(id, LastId, out missed);
+        missed = ResendWithOlder.UpToTheClose(missed);
+        return held;
+    }
 
     public Frame Snapshot() => _snapshot ??= _encoder.Snapshot(_board.Rows, LastId);
 

@@ -1,4 +1,3 @@
-using System.Net;
 using Serilog;
 using SseFlights.Http;
 using SseFlights.Http.Listener;
@@ -9,12 +8,12 @@ namespace SseFlights.Kit;
 /// <c>sseflights kit</c>: one listener for the page and every case's runs, an accept loop, and an orderly
 /// shutdown: stop accepting, end every run (their streams end cleanly), wait for the kit's own requests.
 /// </summary>
-internal sealed class KitServer(IReadOnlyList<string> prefixes, KitRouter router, KitRuns runs, TimeProvider time, ILogger log) : IAsyncDisposable
+internal sealed class KitServer(IReadOnlyList<string> prefixes, KitRouter router, KitRuns runs, ListenerInternals internals, TimeProvider time, ILogger log) : IAsyncDisposable
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromMilliseconds(1500);
 
     private readonly ILogger _log = log.ForContext<KitServer>();
-    private readonly RequestTracker _requests = new();
+    private readonly RequestLoop _requests = new((context, _) => router.HandleAsync(context), internals, log);
     private ListenerHost? _listener;
 
     /// <summary>Starts listening; a start that fails throws <see cref="ServerStartException"/> with one line for the user.</summary>
@@ -25,7 +24,7 @@ internal sealed class KitServer(IReadOnlyList<string> prefixes, KitRouter router
     {
         var listener = _listener ?? throw new InvalidOperationException("Start the kit before running it.");
         using var accepting = new CancellationTokenSource();
-        var acceptLoop = AcceptAsync(listener, accepting.Token);
+        var acceptLoop = _requests.RunAsync(listener, CancellationToken.None, accepting.Token);
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (stopping.Register(() => stopped.TrySetResult()))
         {
@@ -46,50 +45,6 @@ internal sealed class KitServer(IReadOnlyList<string> prefixes, KitRouter router
 
         await accepting.CancelAsync().ConfigureAwait(false);
         await acceptLoop.ConfigureAwait(false);
-    }
-
-    private async Task AcceptAsync(ListenerHost listener, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                _log.Information("Stopped accepting: {Reason}", ex.Message);
-                return;
-            }
-
-            _requests.Track(HandleAsync(context));
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
-    {
-        // Leave the accept loop at once; the request runs on its own.
-        await Task.Yield();
-        try
-        {
-            await router.HandleAsync(context).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
-        {
-            _log.Information("Kit request ended early: the client went away ({Error})", ex.Message);
-            context.Response.Abort();
-        }
-        catch (Exception ex)
-        {
-            // No details to the client: a stack trace or a path is never sent.
-            _log.Error(ex, "Kit request {Method} {Path} failed", context.Request.HttpMethod, context.Request.Url?.AbsolutePath);
-            context.Response.Abort();
-        }
     }
 
     public ValueTask DisposeAsync()

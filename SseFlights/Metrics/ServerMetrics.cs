@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using SseFlights.Delivery;
 using SseFlights.Hub;
+using SseFlights.Sources;
 
 namespace SseFlights.Metrics;
 
@@ -9,7 +10,7 @@ namespace SseFlights.Metrics;
 /// Tags are built once here, so recording never allocates; per-delivery counts are recorded once
 /// per coalesced write, not per frame.
 /// </summary>
-internal sealed class ServerMetrics : IHubObserver, IDeliveryObserver
+internal sealed class ServerMetrics : IHubObserver, IDeliveryObserver, ILogObserver
 {
     public const string MeterName = "SseFlights";
 
@@ -32,6 +33,7 @@ internal sealed class ServerMetrics : IHubObserver, IDeliveryObserver
     private readonly Counter<long> _historyMisses;
     private readonly Counter<long> _cut;
     private readonly Histogram<double> _latency;
+    private readonly Counter<long> _logRefused;
     private readonly double _ticksPerSecond;
 
     public ServerMetrics(Meter meter, TimeProvider time)
@@ -49,6 +51,8 @@ internal sealed class ServerMetrics : IHubObserver, IDeliveryObserver
         _latency = meter.CreateHistogram<double>(
             "sseflights.delivery.latency", "s", "From an event's scheduled moment to the completed write that carried it to a client (one observation per write, for its oldest live event)",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _logRefused = meter.CreateCounter<long>("sseflights.log.refused", "{message}", "With --nats: messages of the log this replica refused (malformed, unknown, or not applicable to the board at that point); each became no event");
+        _logRefused.Add(0);
 
         // Zero for every tag value at once, so every series exists from the first scrape (a rate over
         // a series that appears only with its first count misses that count).
@@ -116,6 +120,8 @@ internal sealed class ServerMetrics : IHubObserver, IDeliveryObserver
     }
 
     public void Published() => _published.Add(1);
+
+    public void MessageRefused() => _logRefused.Add(1);
 
     /// <summary>
     /// One write to a client completed at <paramref name="now"/>, carrying <paramref name="events"/>

@@ -1,6 +1,7 @@
 using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
 using Serilog;
+using SseFlights.Cli;
 
 namespace SseFlights.Nats;
 

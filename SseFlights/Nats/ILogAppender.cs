@@ -1,6 +1,6 @@
 namespace SseFlights.Nats;
 
-/// <summary>Appends one message to the log; what the feeder (and, in time, the control API) publishes through.</summary>
+/// <summary>Appends one message to the log; what the feeder and, with <c>--nats</c>, the control API publish through.</summary>
 internal interface ILogAppender
 {
     /// <summary>

@@ -2,6 +2,7 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using Serilog;
+using SseFlights.Cli;
 
 namespace SseFlights.Nats;
 

@@ -2,6 +2,7 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using Serilog;
+using SseFlights.Cli;
 
 namespace SseFlights.Nats;
 
@@ -12,7 +13,7 @@ namespace SseFlights.Nats;
 /// (surviving the server going away and coming back), and tracks whether the server is reachable. The
 /// NATS client reconnects by itself, forever; nothing here ever gives up on the log.
 /// </summary>
-internal sealed class NatsLog : ILogAppender, IAsyncDisposable
+internal sealed class NatsLog : ILogAppender, ILogReader, IAsyncDisposable
 {
     private readonly NatsConnection _connection;
     private readonly TimeProvider _time;
@@ -174,7 +175,7 @@ internal sealed class NatsLog : ILogAppender, IAsyncDisposable
         try
         {
             var found = await stream.GetAsync(new StreamMsgGetRequest { Seq = (ulong)sequence }, cancellationToken).ConfigureAwait(false);
-            return new LogRecord((long)found.Message.Seq, found.Message.Data.ToArray());
+            return new LogRecord((long)found.Message.Seq, found.Message.Data.ToArray()) { Stored = found.Message.Time };
         }
         catch (NatsJSApiException ex) when (ex.Error.Code == 404)
         {

@@ -46,7 +46,7 @@ internal sealed class OrderedLogReader(INatsJSContext jetStream, string stream, 
                 long sequence = (long)metadata.Sequence.Stream;
                 _next = sequence + 1;
                 _failures = 0;
-                return new LogRecord(sequence, message.Data ?? []);
+                return new LogRecord(sequence, message.Data ?? []) { Stored = metadata.Timestamp };
             }
             catch (Exception ex) when (ex is NatsException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {

@@ -47,8 +47,9 @@ internal sealed class StreamRecorder(HttpClient http, TimeProvider time)
         int counted = 0;
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync(stop.Token).ConfigureAwait(false);
-            await foreach (var item in SseParser.Create(body).EnumerateAsync(stop.Token).ConfigureAwait(false))
+            // The body, not the parser, sees the stop: events already received are still recorded.
+            await using var body = new ArrivedOnlyBody(await response.Content.ReadAsStreamAsync(stop.Token).ConfigureAwait(false), stop.Token);
+            await foreach (var item in SseParser.Create(body).EnumerateAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 // Milliseconds are what a scenario's "at" keeps; finer would only record jitter.
                 double at = Math.Round(time.GetElapsedTime(start).TotalSeconds, 3);
@@ -66,7 +67,9 @@ internal sealed class StreamRecorder(HttpClient http, TimeProvider time)
                 }
             }
 
-            return RecordingEnd.StreamEnded;
+            return !stop.IsCancellationRequested ? RecordingEnd.StreamEnded
+                : interrupted.IsCancellationRequested ? RecordingEnd.Interrupted
+                : RecordingEnd.Duration;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

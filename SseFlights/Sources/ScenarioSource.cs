@@ -12,7 +12,7 @@ namespace SseFlights.Sources;
 /// given the same epoch play the same frames at the same moments, and one started late first replays
 /// the past it needs (see <see cref="TimelinePosition"/>). The two never meet: --control is refused with --epoch.
 /// </summary>
-internal sealed class ScenarioSource
+internal sealed class ScenarioSource : IEventSource
 {
     private readonly EventHub _hub;
     private readonly TimeProvider _time;

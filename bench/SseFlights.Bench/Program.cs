@@ -18,6 +18,7 @@ RootCommand root = RunCommand.Create(stopping.Token);
 root.Subcommands.Add(ScenariosCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(FramesCommand.Create());
+root.Subcommands.Add(LiveCommand.Create(stopping.Token));
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 
 void Stop(PosixSignalContext context)

@@ -28,7 +28,7 @@ internal static class RunCommand
         var clients = new Option<int>("--clients", "-n") { Description = "Healthy clients", DefaultValueFactory = _ => 100 };
         var stalled = new Option<int>("--stalled") { Description = "Clients that read their snapshot and then never read again" };
         var label = new Option<string?>("--label") { Description = "Server name in the results (default: the --kind in lower case), e.g. sseflights-aot for the Native AOT build" };
-        var mode = new Option<string>("--mode") { Description = "Label of the run in the results (steady, throughput, stalled, storm, soak)", DefaultValueFactory = _ => "steady" };
+        var mode = new Option<string>("--mode") { Description = "Label of the run in the results (steady, throughput, stalled, storm, soak, close, scale)", DefaultValueFactory = _ => "steady" };
         var rep = new Option<int>("--rep") { Description = "Repetition number, for the results", DefaultValueFactory = _ => 1 };
         var seconds = new Option<double>("--seconds") { Description = "Measurement window", DefaultValueFactory = _ => 30 };
         var settle = new Option<double>("--settle") { Description = "Wait after the last client connected before the window", DefaultValueFactory = _ => 2 };
@@ -36,6 +36,17 @@ internal static class RunCommand
         var concurrency = new Option<int>("--connect-concurrency") { Description = "Connects in flight at once (0: no limit)", DefaultValueFactory = _ => 500 };
         var connectTimeout = new Option<double>("--connect-timeout") { Description = "Longest time for all clients to connect", DefaultValueFactory = _ => 120 };
         var timeDrop = new Option<bool>("--time-drop") { Description = "Time the scenario's first drop: clients cut, and when each caught up" };
+        var windowBeforeDrop = new Option<bool>("--window-before-drop") { Description = "With --time-drop: end the window before the drop and time the drop after it (the scale run), instead of holding the drop in the window" };
+        var sources = new Option<int>("--source-addresses") { Description = "Spread the clients over this many loopback source addresses, 127.0.0.2 upwards (0: the kernel's choice, 127.0.0.1); past about 14,000 streams from one address each connect scans the ephemeral port range" };
+        sources.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0) return;
+            string text = result.Tokens[0].Value;
+            if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int k) || k > 250)
+            {
+                result.AddError($"--source-addresses must be a whole number from 0 to 250, not '{text}'");
+            }
+        });
         var catchUpTimeout = new Option<double>("--catch-up-timeout") { Description = "Longest wait after the drop for every client to catch up", DefaultValueFactory = _ => 20 };
         var soak = new Option<bool>("--soak") { Description = "Reconnect-heavy soak: clients reconnect after the server's retry: as browsers do; the window opens at the first drop; reconnects, catch-up and GC per reconnect are reported" };
         var retry = new Option<int?>("--retry") { Description = "retry: milliseconds the started server sends (default: its own, 3000); a soak checks the clients got it" };
@@ -59,7 +70,7 @@ internal static class RunCommand
         var root = new RootCommand("SseFlights benchmark: load generator, scenario writer and report writer.")
         {
             server, kind, label, target, pid, port, scenario, speed, clients, stalled, mode, rep, seconds, settle, drain,
-            concurrency, connectTimeout, timeDrop, catchUpTimeout, soak, retry, history, maxClients, heartbeat, serverLog, pidFile, output, smoke,
+            concurrency, sources, connectTimeout, timeDrop, windowBeforeDrop, catchUpTimeout, soak, retry, history, maxClients, heartbeat, serverLog, pidFile, output, smoke,
         };
         root.SetAction(async (parse, ct) =>
         {
@@ -119,8 +130,10 @@ internal static class RunCommand
                     SettleSeconds = isSmoke ? 0.5 : parse.GetValue(settle),
                     DrainSeconds = isSmoke ? 2 : parse.GetValue(drain),
                     ConnectConcurrency = parse.GetValue(concurrency),
+                    SourceAddresses = isSmoke ? 0 : parse.GetValue(sources),
                     ConnectTimeoutSeconds = isSmoke ? 20 : parse.GetValue(connectTimeout),
                     TimeDrop = !isSmoke && parse.GetValue(timeDrop),
+                    WindowBeforeDrop = !isSmoke && parse.GetValue(windowBeforeDrop),
                     CatchUpTimeoutSeconds = parse.GetValue(catchUpTimeout),
                     Soak = !isSmoke && parse.GetValue(soak),
                     RetryMilliseconds = parse.GetValue(retry),

@@ -17,7 +17,9 @@ internal sealed record ScenarioSet(
     double SoakFirstDrop,
     double SoakDropEvery,
     double SoakSeconds,
-    double CloseAfter)
+    double CloseAfter,
+    double ScaleDropAt,
+    double ScaleSeconds)
 {
     public const int Flights = 20;
 
@@ -48,6 +50,10 @@ internal sealed record ScenarioSet(
         // The steady timeline for CloseAfter seconds, then closedConnection: every stream gets it and ends.
         ScenarioWriter.Write(Path.Combine(directory, "close.json"), $"Bench close after {CloseAfter:0.##} s", Flights,
             firstAt: 1, spacing: 1 / SteadyRate, count: (int)(SteadyRate * CloseAfter), drops: [], close: true);
+        // The scale run: 1 event/s, long enough for 18,000 clients to connect and a window before the drop,
+        // which comes 50 ms before an event is due (as storm.json's), so catch-up is the reconnect and resend.
+        ScenarioWriter.Write(Path.Combine(directory, "scale.json"), $"Bench scale 1/s, drop at {ScaleDropAt:0.##} s", Flights,
+            firstAt: 1, spacing: 1, count: (int)ScaleSeconds, drops: [ScaleDropAt]);
         WriteSmoke(directory);
     }
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace SseFlights.Bench.Cli;
 
-/// <summary><c>scenarios</c>: writes steady.json, throughput.json, stall.json, storm.json, soak.json, close.json and smoke.json.</summary>
+/// <summary><c>scenarios</c>: writes steady.json, throughput.json, stall.json, storm.json, soak.json, close.json, scale.json and smoke.json.</summary>
 internal static class ScenariosCommand
 {
     public static Command Create()
@@ -21,6 +21,8 @@ internal static class ScenariosCommand
         var soakDropEvery = new Option<double>("--soak-drop-every") { Description = "Seconds between soak.json's drops (a multiple of the event spacing keeps them between events)", DefaultValueFactory = _ => 0.5 };
         var soakSeconds = new Option<double>("--soak-seconds") { Description = "Length of soak.json", DefaultValueFactory = _ => 240 };
         var closeAfter = new Option<double>("--close-after") { Description = "Seconds of steady events in close.json before its closedConnection", DefaultValueFactory = _ => 20 };
+        var scaleDropAt = new Option<double>("--scale-drop-at") { Description = "Seconds at which scale.json (1 event/s) drops every stream (50 ms before an event keeps catch-up the reconnect's own time)", DefaultValueFactory = _ => 45.95 };
+        var scaleSeconds = new Option<double>("--scale-seconds") { Description = "Length of scale.json", DefaultValueFactory = _ => 90 };
         soakDropEvery.Validators.Add(result =>
         {
             if (result.Tokens.Count == 0) return; // The default.
@@ -33,7 +35,7 @@ internal static class ScenariosCommand
         var command = new Command("scenarios", "Write the bench scenario files.")
         {
             output, steadyRate, steadySeconds, tpRate, tpSeconds, tpSpeed, tpLead, dropAt, stormSeconds, stallPadding,
-            soakFirstDrop, soakDropEvery, soakSeconds, closeAfter,
+            soakFirstDrop, soakDropEvery, soakSeconds, closeAfter, scaleDropAt, scaleSeconds,
         };
         command.SetAction(parse =>
         {
@@ -42,10 +44,10 @@ internal static class ScenariosCommand
                 parse.GetValue(tpRate), parse.GetValue(tpSeconds), parse.GetValue(tpSpeed), parse.GetValue(tpLead),
                 parse.GetValue(dropAt), parse.GetValue(stormSeconds), parse.GetValue(stallPadding),
                 parse.GetValue(soakFirstDrop), parse.GetValue(soakDropEvery), parse.GetValue(soakSeconds),
-                parse.GetValue(closeAfter));
+                parse.GetValue(closeAfter), parse.GetValue(scaleDropAt), parse.GetValue(scaleSeconds));
             string folder = parse.GetValue(output)!;
             set.WriteAll(folder);
-            Console.Error.WriteLine($"wrote steady.json, throughput.json, stall.json, storm.json, soak.json, close.json and smoke.json to {folder}");
+            Console.Error.WriteLine($"wrote steady.json, throughput.json, stall.json, storm.json, soak.json, close.json, scale.json and smoke.json to {folder}");
             return 0;
         });
         return command;

@@ -29,6 +29,18 @@ internal sealed class LoadContext
 
     public IPEndPoint EndPoint { get; }
 
+    /// <summary>Loopback source addresses the clients bind to in turn (127.0.0.2, .3, ...); empty: the kernel's choice (127.0.0.1).
+    /// One source address and one server port leave the kernel about 28,000 ephemeral ports (32768–60999), of which connect
+    /// prefers the even half: past 14,000 streams each connect scans the full even half before it finds a port, and
+    /// connecting 18,000 takes the generator seconds. Several source addresses each keep a port range of their own.</summary>
+    public IReadOnlyList<IPAddress> SourceAddresses { get; init; } = [];
+
+    private int _nextSource = -1;
+
+    /// <summary>The source address for the next client (null: let the kernel choose).</summary>
+    public IPAddress? NextSourceAddress() =>
+        SourceAddresses.Count == 0 ? null : SourceAddresses[(int)((uint)Interlocked.Increment(ref _nextSource) % (uint)SourceAddresses.Count)];
+
     /// <summary>Due time of event id i at index i, as a Stopwatch timestamp; null when the scenario is unknown.</summary>
     public long[]? DueTimestamps { get; }
 

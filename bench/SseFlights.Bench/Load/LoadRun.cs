@@ -69,6 +69,8 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
             new IPEndPoint(address, baseUri.Port), due, settings.ConnectConcurrency, TimeSpan.FromSeconds(settings.AttemptTimeoutSeconds))
         {
             ReconnectAfterRetry = settings.Soak,
+            // 127.0.0.2 upwards: a connect from any 127/8 address to the loopback server stays on lo.
+            SourceAddresses = [.. Enumerable.Range(2, settings.SourceAddresses).Select(i => new IPAddress([127, 0, 0, (byte)i]))],
         };
         // A soak is measured while the drops go on: its window opens at the first one.
         long? soakFrom = null;
@@ -82,6 +84,7 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
         if (drop is not null) context.SetDrop(DueOf(drop.At, health, clock), drop.LastIdBefore);
 
         ProcSample? idle = pid is { } p0 ? ProcSample.Read(p0) : null;
+        int? filesIdle = pid is { } f0 ? ProcSample.OpenFiles(f0) : null;
         ServerCounters? countersIdle = await probe.ReadCountersAsync(ct);
         await using ProcWatcher? watcher = pid is { } p1 ? new ProcWatcher(p1) : null;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -99,14 +102,23 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
             progress.WriteLine($"  connected {connected}/{settings.Clients} in {connectSeconds:F2} s" + (settings.Stalled > 0 ? $" (+{stalledConnected} stalled)" : ""));
 
             (long windowStart, long windowEnd) = Window(due, schedule?.CloseId, Math.Max(lastConnect + WallClock.FromSeconds(settings.SettleSeconds), soakFrom ?? long.MinValue));
+            if (drop is not null && settings.WindowBeforeDrop)
+            {
+                // The scale run: steady latency before the drop, the storm after it; the window stops short of the drop.
+                long beforeDrop = context.DropTimestamp - WallClock.FromSeconds(0.1);
+                if (windowEnd > beforeDrop) windowEnd = Math.Max(windowStart + WallClock.FromSeconds(1), beforeDrop);
+                if (windowEnd > beforeDrop) _errors.Add($"the clients connected too late for a window before the drop at {drop.At} s: make the scenario's drop later");
+            }
             context.SetWindow(windowStart, windowEnd);
-            if (drop is not null && (context.DropTimestamp < windowStart || context.DropTimestamp > windowEnd))
+            if (drop is not null && !settings.WindowBeforeDrop && (context.DropTimestamp < windowStart || context.DropTimestamp > windowEnd))
             {
                 _errors.Add($"the drop at {drop.At} s is outside the window (clients connected too late or the window is too short)");
             }
             await DelayUntilAsync(windowStart, stop.Token);
             ProcSample? atStart = pid is { } p2 ? ProcSample.Read(p2) : null;
             ProcSample? benchAtStart = ProcSample.Read(Environment.ProcessId);
+            int? filesConnected = pid is { } f1 ? ProcSample.OpenFiles(f1) : null;
+            int? benchFiles = ProcSample.OpenFiles(Environment.ProcessId);
             int? serverClients = await ReadClientsAsync(probe, stop.Token);
             ServerCounters? countersAtStart = await probe.ReadCountersAsync(stop.Token);
             watcher?.ResetPeaks();
@@ -132,6 +144,8 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
                 double untilClose = Math.Max(0, WallClock.SecondsBetween(WallClock.Now(), due[closeId])) + settings.DrainSeconds;
                 await WaitUntilAsync(() => clients.All(c => !c.EverConnected || c.CloseLatencyMicroseconds is not null), untilClose, stop.Token);
             }
+            // After a storm every client holds its new socket: the generator's other high point.
+            if (ProcSample.OpenFiles(Environment.ProcessId) is { } benchFilesAfter && benchFilesAfter > (benchFiles ?? 0)) benchFiles = benchFilesAfter;
             ServerCounters? countersDrained = await probe.ReadCountersAsync(stop.Token);
             int stalledClosed = await StalledClosedAsync(stalled);
             // Stop every client before counting, so nothing arrives while the books are closed.
@@ -175,8 +189,8 @@ internal sealed class LoadRun(RunSettings settings, TextWriter progress)
                 ReconnectFailures = clients.Sum(c => c.ReconnectFailures),
                 ServerStats = RunStatistics.Server(pid, idle, atStart, atEnd, peaks, connected + stalledConnected, deliveries, windowSeconds, serverClients,
                     countersAtEnd?.AllocatedBytes - countersAtStart?.AllocatedBytes,
-                    RunStatistics.Collections(countersIdle, countersAtStart, countersAtEnd, countersDrained)),
-                Bench = RunStatistics.Bench(benchAtStart, benchAtEnd, windowSeconds),
+                    RunStatistics.Collections(countersIdle, countersAtStart, countersAtEnd, countersDrained), (filesIdle, filesConnected)),
+                Bench = RunStatistics.Bench(benchAtStart, benchAtEnd, windowSeconds, benchFiles),
                 SlowestEvents = schedule is null ? [] : RunStatistics.Slowest(context.WorstByEvent, schedule, 5),
                 Storm = drop is null ? null : RunStatistics.Storm(drop, clients, context.DropTimestamp),
                 Soak = settings.Soak && schedule is not null

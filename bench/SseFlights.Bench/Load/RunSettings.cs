@@ -34,10 +34,15 @@ internal sealed record RunSettings
     /// <summary>Time the scenario's first drop: who was cut and when each caught up.</summary>
     public bool TimeDrop { get; init; }
     public double CatchUpTimeoutSeconds { get; init; } = 20;
+    /// <summary>With <see cref="TimeDrop"/>: the window ends before the drop, which is timed after it (the scale run),
+    /// instead of holding it (the storm run).</summary>
+    public bool WindowBeforeDrop { get; init; }
     /// <summary>Reconnect-heavy soak: clients reconnect after the server's retry: (as browsers do), the
     /// window opens at the scenario's first drop, and reconnects, catch-up and GC per reconnect are reported.</summary>
     public bool Soak { get; init; }
     /// <summary>The retry: the server was started with (milliseconds), checked against what clients receive; null: not known.</summary>
     public int? RetryMilliseconds { get; init; }
     public double StartTimeoutSeconds { get; init; } = 30;
+    /// <summary>Loopback source addresses to spread the clients over (0: the kernel's choice, 127.0.0.1).</summary>
+    public int SourceAddresses { get; init; }
 }

@@ -10,7 +10,8 @@ internal static class RunStatistics
 {
     public static ServerStats? Server(
         int? pid, ProcSample? idle, ProcSample? atStart, ProcSample? atEnd, (int Threads, long RssKiB) peaks,
-        int streams, long deliveries, double windowSeconds, int? serverClients, long? allocatedBytes = null, GcCounts? collections = null)
+        int streams, long deliveries, double windowSeconds, int? serverClients, long? allocatedBytes = null, GcCounts? collections = null,
+        (int? Idle, int? Connected) openFiles = default)
     {
         if (pid is null || idle is null || atStart is null || atEnd is null) return null;
         double cpu = atEnd.CpuSeconds - atStart.CpuSeconds;
@@ -28,7 +29,9 @@ internal static class RunStatistics
             deliveries == 0 ? null : Math.Round(cpu / (deliveries / 1e6), 3),
             serverClients,
             deliveries == 0 || allocatedBytes is null ? null : Math.Round(allocatedBytes.Value / (double)deliveries, 2),
-            collections);
+            collections,
+            openFiles.Idle,
+            openFiles.Connected);
     }
 
     /// <summary>GC collections by generation over the run (before the first client until the drain
@@ -47,10 +50,10 @@ internal static class RunStatistics
             before?.GcCollections is { Count: 3 } b && after?.GcCollections is { Count: 3 } a ? [a[0] - b[0], a[1] - b[1], a[2] - b[2]] : null;
     }
 
-    public static BenchStats Bench(ProcSample? atStart, ProcSample? atEnd, double windowSeconds)
+    public static BenchStats Bench(ProcSample? atStart, ProcSample? atEnd, double windowSeconds, int? openFiles = null)
     {
         double cpu = atStart is null || atEnd is null ? 0 : atEnd.CpuSeconds - atStart.CpuSeconds;
-        return new BenchStats(Math.Round(cpu, 3), Math.Round(100 * cpu / windowSeconds, 1), atEnd?.Threads ?? 0);
+        return new BenchStats(Math.Round(cpu, 3), Math.Round(100 * cpu / windowSeconds, 1), atEnd?.Threads ?? 0, openFiles);
     }
 
     public static StormStats Storm(Drop drop, StreamClient[] clients, long dropTimestamp)

@@ -20,6 +20,8 @@ internal sealed class StreamClient : ISseFrameSink
     private readonly bool _stalled;
     private readonly SseResponseParser _parser;
     private readonly byte[] _buffer = new byte[BufferBytes];
+    // Kept across reconnects; null: the kernel's choice (see LoadContext.SourceAddresses).
+    private readonly System.Net.IPAddress? _source;
     private Socket? _socket;
     private long _lastId = -1;
     private bool _snapshotSeen;
@@ -33,6 +35,7 @@ internal sealed class StreamClient : ISseFrameSink
         _context = context;
         _stalled = stalled;
         _parser = new SseResponseParser(this);
+        _source = context.NextSourceAddress();
         Tally = context.ReconnectAfterRetry && !stalled ? new ReconnectTally(context) : null;
     }
 
@@ -152,6 +155,12 @@ internal sealed class StreamClient : ISseFrameSink
         {
             socket.ReceiveBufferSize = 2048;
             socket.SetRawSocketOption(6 /* IPPROTO_TCP */, 2 /* TCP_MAXSEG */, BitConverter.GetBytes(88));
+        }
+        if (_source is not null)
+        {
+            // IP_BIND_ADDRESS_NO_PORT (linux/in.h): the port is picked at connect, for the whole 4-tuple, not reserved by bind.
+            socket.SetRawSocketOption(0 /* IPPROTO_IP */, 24 /* IP_BIND_ADDRESS_NO_PORT */, BitConverter.GetBytes(1));
+            socket.Bind(new System.Net.IPEndPoint(_source, 0));
         }
         _socket = socket;
         // Close() may have run between the caller's check and the line above: look again.

@@ -8,5 +8,6 @@ namespace SseFlights.Bench.Report;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(RunResult))]
+[JsonSerializable(typeof(LiveResult))]
 [JsonSerializable(typeof(ReportDocument))]
 internal sealed partial class BenchJsonContext : JsonSerializerContext;

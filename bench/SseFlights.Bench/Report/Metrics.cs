@@ -43,6 +43,9 @@ internal static class Metrics
     public const string CloseP99 = "closeP99Ms";
     public const string CloseMax = "closeMaxMs";
     public const string CloseOverOrdinary = "closeP50OverOrdinaryP50";
+    public const string OpenFilesIdle = "serverOpenFilesIdle";
+    public const string OpenFilesConnected = "serverOpenFilesConnected";
+    public const string BenchOpenFiles = "benchOpenFiles";
 
     /// <summary>Metrics where more is better; for the rest less is.</summary>
     public static bool HigherIsBetter(string metric) => metric is DeliveriesPerSecond or SoakReconnectsPerSecond;
@@ -92,5 +95,8 @@ internal static class Metrics
         yield return (CloseP99, r.Close?.P99Ms);
         yield return (CloseMax, r.Close?.MaxMs);
         yield return (CloseOverOrdinary, r.Close?.P50OverOrdinaryP50);
+        yield return (OpenFilesIdle, r.ServerStats?.OpenFilesIdle);
+        yield return (OpenFilesConnected, r.ServerStats?.OpenFilesConnected);
+        yield return (BenchOpenFiles, r.Bench.OpenFiles);
     }
 }

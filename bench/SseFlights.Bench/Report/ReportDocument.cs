@@ -1,7 +1,8 @@
 namespace SseFlights.Bench.Report;
 
 /// <summary>The aggregated results (results.json): one cell per mode × N × server, with the median
-/// and range of each metric over its repetitions, the ratios between servers, and the targets.</summary>
+/// and range of each metric over its repetitions, the ratios between servers, the targets (issue #26's,
+/// then issue #14's for each build and the earlier issues' as regression checks), and how cost grows with N.</summary>
 internal sealed record ReportDocument(
     DateTime GeneratedAtUtc,
     string Machine,
@@ -9,9 +10,11 @@ internal sealed record ReportDocument(
     IReadOnlyList<Cell> Cells,
     IReadOnlyList<Ratio> Ratios,
     IReadOnlyList<TargetCheck> Targets,
-    IReadOnlyList<TargetCheck> AotTargets,
+    IReadOnlyList<TargetCheck> Issue14Targets,
+    IReadOnlyList<TargetCheck> Issue14AotTargets,
     IReadOnlyList<TargetCheck> EarlierTargets,
-    IReadOnlyList<RunCollections> Collections);
+    IReadOnlyList<RunCollections> Collections,
+    IReadOnlyList<CostGrowth.Row> CostGrowth);
 
 /// <summary>All runs of one server in one mode at one N.</summary>
 internal sealed record Cell(

@@ -23,7 +23,7 @@ internal static class ResultsAggregator
     private static readonly string[] SoakRatioMetrics =
         [Metrics.P99, Metrics.Max, Metrics.SoakCatchUpP99, Metrics.SoakCatchUpMax, Metrics.AllocatedPerReconnect, Metrics.CpuPercent, Metrics.ThreadsPeak];
 
-    public static ReportDocument Aggregate(IReadOnlyList<RunResult> runs, string machine, string? commit)
+    public static ReportDocument Aggregate(IReadOnlyList<RunResult> runs, IReadOnlyList<LiveResult> live, string machine, string? commit)
     {
         List<Cell> cells = runs
             .GroupBy(r => (r.Mode, r.Clients, r.Stalled, r.Server))
@@ -51,8 +51,9 @@ internal static class ResultsAggregator
             .Select(r => new RunCollections(r.Mode, r.Clients, r.Stalled, r.Server, r.Rep, r.ServerStats!.Gc!.Run, r.ServerStats.Gc.Window, r.ServerStats.Gc.Gen2ReasonsRun))
             .ToList();
         return new ReportDocument(DateTime.UtcNow, machine, commit, cells, ratios,
+            LimitTargets.Evaluate(cells, live),
             TargetChecks.Evaluate(cells, Us), cells.Any(c => c.Server == UsAot) ? TargetChecks.Evaluate(cells, UsAot) : [],
-            TargetChecks.EvaluateEarlier(cells), collections);
+            TargetChecks.EvaluateEarlier(cells), collections, CostGrowth.Rows(cells));
     }
 
     /// <summary>The peer (Node or Kestrel) with the better median of <paramref name="metric"/> in this mode and N.</summary>
@@ -79,7 +80,8 @@ internal static class ResultsAggregator
         "storm" => 4,
         "soak" => 5,
         "close" => 6,
-        _ => 7,
+        "scale" => 7,
+        _ => 8,
     };
 
     public static int ServerOrder(string server) => server switch

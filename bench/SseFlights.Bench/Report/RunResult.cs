@@ -56,7 +56,7 @@ internal sealed record RunResult
     public StalledStats? StalledClients { get; init; }
 }
 
-/// <summary>The server process, from /proc: memory and threads idle (before any client), once all
+/// <summary>The server process, from /proc: memory, threads and open files idle (before any client), once all
 /// clients are connected (window start), and at peak during the window; CPU during the window.</summary>
 internal sealed record ServerStats(
     int Pid,
@@ -72,7 +72,9 @@ internal sealed record ServerStats(
     double? CpuSecondsPerMillionDeliveries,
     int? ClientsReported,
     double? AllocatedBytesPerDelivery = null,
-    GcCounts? Gc = null);
+    GcCounts? Gc = null,
+    int? OpenFilesIdle = null,
+    int? OpenFilesConnected = null);
 
 /// <summary>The server's GC collections by generation, from /api/stats: <c>GC.CollectionCount(0)</c>,
 /// <c>(1)</c>, <c>(2)</c> differences, so a gen-2 collection counts in all three. <paramref name="Run"/>
@@ -94,8 +96,9 @@ internal sealed record GcCounts(
         reasons is null ? null : BufferReasons.Sum(r => reasons.GetValueOrDefault(r));
 }
 
-/// <summary>The load generator's own cost during the window (percent of one core).</summary>
-internal sealed record BenchStats(double CpuSeconds, double CpuPercent, int Threads);
+/// <summary>The load generator's own cost during the window (percent of one core), and the most file
+/// descriptors it held (at the window's start, or after a timed drop's catch-up: its sockets and the runtime's own).</summary>
+internal sealed record BenchStats(double CpuSeconds, double CpuPercent, int Threads, int? OpenFiles = null);
 
 /// <summary>The reconnect storm: clients cut by the drop, and how long after the drop's due time
 /// each had its first event after the drop (resumed with Last-Event-ID and caught up).</summary>

@@ -33,6 +33,19 @@ internal sealed record ProcSample(long RssKiB, int Threads, double CpuSeconds)
         }
     }
 
+    /// <summary>Open file descriptors of the process (entries of /proc/PID/fd); null once it is gone.</summary>
+    public static int? OpenFiles(int pid)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static double ReadClockTicks()
     {
         const int ScClkTck = 2; // _SC_CLK_TCK in glibc's <unistd.h>

@@ -2,7 +2,8 @@ namespace SseFlights.Bench.Target;
 
 /// <summary>How to start one server for one run. <paramref name="Path"/> is the sseflights or
 /// kestrel-peer executable (or its .dll, run with <c>dotnet</c>), or the Node peer's server.js.
-/// <paramref name="RetryMilliseconds"/> is the <c>retry:</c> every server takes as <c>--retry</c> (null: its default).</summary>
+/// <paramref name="RetryMilliseconds"/> is the <c>retry:</c> every server takes as <c>--retry</c> (null: its default).
+/// <paramref name="NatsUrl"/> starts sseflights as a live replica on that log (<c>--nats</c>), which takes no <c>--speed</c>.</summary>
 internal sealed record ServerLaunch(
     ServerKind Kind,
     string Path,
@@ -13,4 +14,5 @@ internal sealed record ServerLaunch(
     int HeartbeatSeconds,
     string LogPath,
     string? PidFile,
-    int? RetryMilliseconds = null);
+    int? RetryMilliseconds = null,
+    string? NatsUrl = null);

@@ -94,6 +94,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         string[] program = launch.Path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", launch.Path] : [launch.Path];
         string[] common = ["--port", portText, "--host", "127.0.0.1", "--scenario", launch.Scenario, "--speed", speed];
         if (launch.Kind == ServerKind.Kestrel) return [.. program, .. common];
+        if (launch.NatsUrl is { } nats)
+        {
+            // A live replica: its events and their timing come from the log.
+            common = ["--port", portText, "--host", "127.0.0.1", "--scenario", launch.Scenario, "--nats", nats];
+        }
         return
         [
             .. program, .. common,

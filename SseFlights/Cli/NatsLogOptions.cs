@@ -1,4 +1,4 @@
-namespace SseFlights.Nats;
+namespace SseFlights.Cli;
 
 /// <summary>
 /// Where the shared log lives and how long it may grow: the values of <c>--nats</c>, <c>--nats-stream</c>,

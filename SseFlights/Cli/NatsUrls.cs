@@ -1,4 +1,4 @@
-namespace SseFlights.Nats;
+namespace SseFlights.Cli;
 
 /// <summary>
 /// Checks and prints NATS server URLs without touching the NATS client, so the command line can

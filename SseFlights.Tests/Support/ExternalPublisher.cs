@@ -1,0 +1,40 @@
+using System.Text;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+
+namespace SseFlights.Tests.Support;
+
+/// <summary>
+/// A producer that is not SseFlights: the NATS.Net client itself, publishing JSON timeline entries to
+/// the board's subject as any program could, each acknowledged by JetStream with its sequence.
+/// </summary>
+internal sealed class ExternalPublisher : IAsyncDisposable
+{
+    private readonly NatsConnection _connection;
+    private readonly NatsJSContext _jetStream;
+    private readonly string _subject;
+
+    private ExternalPublisher(NatsConnection connection, string subject)
+    {
+        _connection = connection;
+        _jetStream = new NatsJSContext(connection);
+        _subject = subject;
+    }
+
+    public static async Task<ExternalPublisher> ConnectAsync(string url, string stream = "sseflights")
+    {
+        var connection = new NatsConnection(new NatsOpts { Url = url, Name = "external-test-publisher" });
+        await connection.ConnectAsync();
+        return new ExternalPublisher(connection, $"{stream}.events");
+    }
+
+    /// <summary>Publishes <paramref name="body"/> as written (malformed or not); its sequence once JetStream has stored it.</summary>
+    public async Task<long> PublishAsync(string body, CancellationToken cancellationToken = default)
+    {
+        var ack = await _jetStream.PublishAsync(_subject, Encoding.UTF8.GetBytes(body), cancellationToken: cancellationToken);
+        ack.EnsureSuccess();
+        return (long)ack.Seq;
+    }
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+}

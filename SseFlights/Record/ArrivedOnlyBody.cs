@@ -1,0 +1,83 @@
+namespace SseFlights.Record;
+
+/// <summary>
+/// A response body that ends at a stop, but only after what had already arrived: a read waiting when
+/// the stop comes ends the body unless its bytes came in meanwhile, and every read after the stop
+/// gives only bytes already received (a read that would have to wait ends the body). So Ctrl+C writes
+/// every event the machine had received, however busy it was, and never waits for more. A read is
+/// never cancelled (that would close the connection under bytes already received); one left waiting is
+/// abandoned with the response.
+/// </summary>
+internal sealed class ArrivedOnlyBody : Stream
+{
+    private readonly Stream _inner;
+    private readonly Task _stopped;
+    private readonly CancellationTokenRegistration _registration;
+
+    public ArrivedOnlyBody(Stream inner, CancellationToken stop)
+    {
+        _inner = inner;
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _registration = stop.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), stopped);
+        _stopped = stopped.Task;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        // On Linux a socket read first tries at once, so bytes already received complete it synchronously.
+        var read = _inner.ReadAsync(buffer, CancellationToken.None).AsTask();
+        if (!read.IsCompleted && !_stopped.IsCompleted)
+        {
+            await Task.WhenAny(read, _stopped).ConfigureAwait(false);
+        }
+
+        if (read.IsCompleted)
+        {
+            return await read.ConfigureAwait(false);
+        }
+
+        // Stopped with nothing more received: the body ends here; the read left waiting fails with the response.
+        _ = read.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return 0;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _registration.Dispose();
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

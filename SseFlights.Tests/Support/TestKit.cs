@@ -1,5 +1,4 @@
 using SseFlights.Cli;
-using SseFlights.Http;
 using SseFlights.Kit;
 
 namespace SseFlights.Tests.Support;
@@ -30,23 +29,12 @@ internal sealed class TestKit : IAsyncDisposable
     public static async Task<TestKit> StartAsync(IReadOnlyList<KitCase>? cases = null, TimeProvider? time = null)
     {
         cases ??= KitPack.LoadBundled();
-        for (int attempt = 1; ; attempt++)
-        {
-            int port = FreePort.Reserve();
-            var kit = Program.BuildKit(new KitOptions(port, "localhost"), cases, time ?? TimeProvider.System, Serilog.Core.Logger.None);
-            try
-            {
-                kit.Start();
-                var started = new TestKit(kit, port);
-                await Task.Yield();
-                return started;
-            }
-            catch (ServerStartException) when (attempt < 5)
-            {
-                // Another process took the port between our reservation and the bind; try another.
-                await kit.DisposeAsync();
-            }
-        }
+        var (kit, port) = await FreePort.StartAsync(
+            port => Program.BuildKit(new KitOptions(port, "localhost"), cases, time ?? TimeProvider.System, Serilog.Core.Logger.None),
+            kit => kit.Start());
+        var started = new TestKit(kit, port);
+        await Task.Yield();
+        return started;
     }
 
     public async ValueTask DisposeAsync()

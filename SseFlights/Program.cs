@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Net;
 using System.Runtime.InteropServices;
 using Serilog;
 using SseFlights.Delivery;
@@ -9,6 +10,8 @@ using SseFlights.Hub;
 using SseFlights.Sources;
 using SseFlights.Cli;
 using SseFlights.Http;
+using SseFlights.Http.Control;
+using SseFlights.Kit;
 using SseFlights.Metrics;
 using SseFlights.Nats;
 using SseFlights.Record;
@@ -22,6 +25,7 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         var commandLine = new CommandLine(RunServerAsync, Validate, RecordAsync, PublishAsync);
+        commandLine.Root.Subcommands.Add(new KitArguments().Command(RunKitAsync));
         var parsed = commandLine.Root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -34,8 +38,13 @@ internal static class Program
         return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 
-    /// <summary>Builds the whole server from validated pieces; the tests build theirs here too.</summary>
-    public static SseFlightsServer BuildServer(ServerOptions options, ScenarioDefinition scenario, IFileSource files, TimeProvider time, ILogger log, string? scenarioSha256 = null, ListenerInternals? internals = null)
+    /// <summary>
+    /// Builds the whole server from validated pieces; the tests build theirs here too. A kit case's run passes
+    /// its stream's path and the request log it reads back (<see cref="KitRuns"/>), and listens nowhere.
+    /// </summary>
+    public static SseFlightsServer BuildServer(
+        ServerOptions options, ScenarioDefinition scenario, IFileSource files, TimeProvider time, ILogger log, string? scenarioSha256 = null, ListenerInternals? internals = null,
+        string streamPath = "/events", RequestLog? requests = null)
     {
         internals ??= ListenerInternals.Probe(WritePath.Direct);
 
@@ -44,7 +53,7 @@ internal static class Program
         var registry = new MetricsRegistry(meter);
         var metrics = new ServerMetrics(meter, time);
         var hub = new EventHub(scenario, options.History, options.MaxClients, metrics, log);
-        var player = new ScenarioSource(scenario, hub, options.Speed, time, log, waitForRestart: options.Control, epoch: options.Epoch);
+        var player = new ScenarioSource(scenario, hub, options.Speed, time, log, waitForRestart: options.Control, epoch: options.Epoch, standStill: options.Step);
 
         // With --nats the events come from the shared log; the scenario's clock is built but never run
         // (/healthz reads its start), and the control API appends to the log instead of the hub.
@@ -62,21 +71,96 @@ internal static class Program
         }
 
         var faults = options.Control ? new ControlFaults() : null;
+        requests ??= new RequestLog(time, options.Control ? RequestLog.DefaultCapacity : 0);
+        var holds = new StreamHolds();
         var control = options.Control
-            ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), faults!, log, live is null ? null : new LiveControl(hub, live.Timeline, log))
+            ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), log, TestControls(faults!, requests, player, holds, log), live is null ? null : new LiveControl(hub, live.Timeline, log))
             : null;
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
         var monitor = new ClientMonitor(hub.Clients, heartbeat, time);
         var sessions = new StreamSessions();
+        var cors = new CorsPolicy([.. options.CorsOrigins, .. scenario.CorsOrigins]);
+        var stream = new EventStreamEndpoint(
+            hub, sessions, internals, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), faults, holds, time, metrics, log, live?.OlderEvents);
         var router = new Router(
-            new EventStreamEndpoint(
-                hub, sessions, internals, StreamLimits.For(heartbeat), options.RetryMilliseconds, scenario.Wire, new ResponseRules(scenario.Responses), faults, time, metrics, log, live?.OlderEvents),
+            new EventsResource(stream, scenario, cors, requests),
             new ApiEndpoints(hub, scenario, player, internals.WritePath, scenarioSha256, GcWatch.Process, live?.Health),
             new StaticFileEndpoint(files),
-            new CorsPolicy(options.CorsOrigins),
+            cors,
             new MetricsEndpoint(registry),
-            control);
-        return new SseFlightsServer(ListenerPrefixes.For(options.Host, options.Port), router, hub, sessions, live?.Source ?? player, monitor, internals, meter, registry, time, log);
+            control,
+            streamPath);
+        IReadOnlyList<string> prefixes = streamPath == "/events" ? ListenerPrefixes.For(options.Host, options.Port) : [];
+        return new SseFlightsServer(prefixes, router, hub, sessions, live?.Source ?? player, monitor, internals, meter, registry, time, log);
+    }
+
+    /// <summary>
+    /// Builds <c>sseflights kit</c>: every case of <paramref name="cases"/> at once, each run of a case a board server
+    /// of its own (the defaults, listening nowhere) made at the run's first request; the tests build theirs here too.
+    /// </summary>
+    public static KitServer BuildKit(KitOptions options, IReadOnlyList<KitCase> cases, TimeProvider time, ILogger log)
+    {
+        var internals = ListenerInternals.Probe(WritePath.Direct);
+        // A run's server is handed only its stream's requests, so it never serves these files itself.
+        var files = new EmbeddedFileSource();
+        var runs = new KitRuns(
+            (kitCase, run, requests) => BuildServer(ServerOptions.Defaults, kitCase.ForRun(run), files, time, log, null, internals, kitCase.StreamPath, requests),
+            time,
+            log);
+        var router = new KitRouter(cases, runs, new StaticFileEndpoint(files));
+        return new KitServer(ListenerPrefixes.For(options.Host, options.Port), router, runs, internals, time, log);
+    }
+
+    private static async Task<int> RunKitAsync(KitOptions options, CancellationToken cancellationToken)
+    {
+        Log.Logger = Logging.Create(ServerOptions.Defaults with { Port = options.Port, Host = options.Host });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        try
+        {
+            var cases = KitPack.LoadBundled();
+            await using var kit = BuildKit(options, cases, TimeProvider.System, Log.Logger);
+            kit.Start();
+            if (ListenerPrefixes.IsAllInterfaces(options.Host))
+            {
+                Log.Warning("Listening on every interface (--host {Host}): the kit is now reachable from the network", options.Host);
+            }
+
+            Log.Information("SseFlights is live: open {KitUrl} to grade a browser's EventSource against {Cases} cases", ListenerPrefixes.BaseUrl(options.Host, options.Port) + "kit/", cases.Count);
+            await kit.RunAsync(stop.Token).ConfigureAwait(false);
+            Log.Information("Stopped cleanly");
+            return ExitCodes.Ok;
+        }
+        catch (ServerStartException ex)
+        {
+            await Log.CloseAndFlushAsync().ConfigureAwait(false);
+            Console.Error.WriteLine($"sseflights: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    /// <summary>The control actions for testing clients: faults, the request log, the stepping clock and held streams.</summary>
+    private static Dictionary<string, Func<HttpListenerContext, Task>> TestControls(ControlFaults faults, RequestLog requests, ScenarioSource player, StreamHolds holds, ILogger log)
+    {
+        var steps = new StepEndpoints(player, holds, log);
+        return new()
+        {
+            ["faults"] = new FaultsEndpoint(faults, log).HandleAsync,
+            ["requests"] = new RequestLogEndpoint(requests, log).HandleAsync,
+            ["advance"] = steps.AdvanceAsync,
+            ["release"] = steps.ReleaseAsync,
+        };
     }
 
     private static async Task<int> RunServerAsync(ServerOptions options, CancellationToken cancellationToken)

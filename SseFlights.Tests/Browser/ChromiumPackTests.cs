@@ -18,6 +18,8 @@ public class ChromiumPackTests : ClientPackFixture
 
     private protected override string Client => "chromium";
 
+    private protected override bool IsEventSource => true;
+
     private protected override async Task LaunchAsync()
     {
         _warm = await TestServer.StartAsync(Scenarios.Tutorial);
@@ -59,9 +61,9 @@ public class ChromiumPackTests : ClientPackFixture
     /// <summary>A page in a context of its own, which closes with it.</summary>
     private sealed class Page(IBrowserContext context, IPage page, ScenarioDefinition scenario) : IPackClient
     {
-        public async Task<ClientReport> PlayAsync(Uri stream, CancellationToken cancellationToken)
+        public async Task<ClientReport> PlayAsync(Uri stream, ClientRequest request, CancellationToken cancellationToken)
         {
-            await page.GotoAsync(EventSourcePackScript.StartPage(stream).AbsoluteUri).WaitAsync(cancellationToken);
+            await page.GotoAsync(EventSourcePackScript.StartPage(stream, request).AbsoluteUri).WaitAsync(cancellationToken);
             var run = await page.EvaluateAsync<JsonElement>(EventSourcePackScript.Play, EventSourcePackScript.Arguments(stream, scenario)).WaitAsync(cancellationToken);
             return EventSourcePackScript.Report(run);
         }

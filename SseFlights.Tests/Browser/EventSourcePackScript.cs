@@ -16,38 +16,12 @@ internal static class EventSourcePackScript
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Called with [url, types, deadlineMs]. EventSource hides its reconnection time, so each wait is
-    /// measured: from an error that leaves the source CONNECTING (the wait begins) to the open, or the
-    /// error that ends the wait's request: the reconnection time plus one request.
+    /// Called with [url, types, deadlineMs]: the kit page's own <c>playEventSource</c> (wwwroot/kit/play.js), so
+    /// the suite and the page play a case the same way. EventSource hides its reconnection time, so each wait is
+    /// measured: from an error that leaves the source CONNECTING to the open, or the error that ends the wait's
+    /// request: the reconnection time plus one request.
     /// </summary>
-    public const string Play = """
-        ([url, types, deadlineMs]) => new Promise(resolve => {
-          const seen = [];
-          const delays = [];
-          let waitingSince = null;
-          const source = new EventSource(url);
-          const waited = () => {
-            if (waitingSince !== null) {
-              delays.push(performance.now() - waitingSince);
-              waitingSince = null;
-            }
-          };
-          const deadline = setTimeout(() => { source.close(); resolve({ seen, delays, timedOut: true }); }, deadlineMs);
-          source.onopen = waited;
-          for (const type of types) {
-            source.addEventListener(type, e => seen.push({ type: e.type, data: e.data, lastEventId: e.lastEventId }));
-          }
-          source.onerror = () => {
-            if (source.readyState === EventSource.CONNECTING) {
-              waitingSince = performance.now();
-            } else if (source.readyState === EventSource.CLOSED) {
-              waited();
-              clearTimeout(deadline);
-              resolve({ seen, delays, timedOut: false });
-            }
-          };
-        })
-        """;
+    public static readonly string Play = $"([url, types, deadlineMs]) => ({KitFunction("playEventSource")})(url, types, deadlineMs)";
 
     /// <summary>
     /// <see cref="Play"/>'s shape with no EventSource, for a fixture's warm-up: the first evaluation
@@ -55,12 +29,26 @@ internal static class EventSourcePackScript
     /// </summary>
     public const string DryRun = "([url, types, deadlineMs]) => ({ seen: [], delays: [], timedOut: false })";
 
+    /// <summary>The source of function <paramref name="name"/> of the kit page's play.js, without its export.</summary>
+    private static string KitFunction(string name)
+    {
+        string text = File.ReadAllText(Path.Combine(Scenarios.RepoRoot, "wwwroot", "kit", "play.js"));
+        int start = text.IndexOf($"export function {name}(", StringComparison.Ordinal);
+        int end = text.IndexOf("\n}\n", start, StringComparison.Ordinal);
+        return text[(start + "export ".Length)..(end + 2)];
+    }
+
     /// <summary>The arguments for <see cref="Play"/>: the stream, every type the case could dispatch, the deadline.</summary>
     public static object[] Arguments(Uri stream, ScenarioDefinition scenario) =>
         [stream.AbsoluteUri, ClientPack.EventTypes(scenario), (int)Deadline.TotalMilliseconds];
 
-    /// <summary>The page a run starts from: any page of the stream's origin, so the EventSource is same-origin (a 404 will do).</summary>
-    public static Uri StartPage(Uri stream) => new(stream, "/same-origin-blank");
+    /// <summary>
+    /// The page a run starts from: any page of the stream's origin, so the EventSource is same-origin (a 404 will
+    /// do); for a cross-origin case, the same server under its other loopback name (localhost for 127.0.0.1),
+    /// another origin to the browser, so the EventSource is a CORS request.
+    /// </summary>
+    public static Uri StartPage(Uri stream, ClientRequest request) =>
+        request.CrossOrigin ? new Uri($"http://localhost:{stream.Port}/cross-origin-blank") : new(stream, "/same-origin-blank");
 
     /// <summary>
     /// A page of the same site (127.0.0.1, whatever the port) on a server of the fixture's own, for a

@@ -293,14 +293,17 @@ public class ControlApiTests
         Assert.That((await stream.NextAsync())!.Value.EventType, Is.EqualTo("snapshot"));
     }
 
-    [TestCase("""{"status": 199, "count": 1}""", "status must be a whole number from 200 to 599; got 199")]
-    [TestCase("""{"status": 600, "count": 1}""", "status must be a whole number from 200 to 599; got 600")]
-    [TestCase("""{"status": 302, "count": 1}""", "a 302 needs \"location\", where the client should go")]
-    [TestCase("""{"status": 503, "count": 0}""", "count is required: a whole number from 1 to 1000000")]
-    [TestCase("""{"status": 503}""", "count is required: a whole number from 1 to 1000000")]
-    [TestCase("""{"count": 2}""", "status is required: a whole number from 200 to 599")]
-    [TestCase("""{"status": 503, "count": 1, "location": "/x"}""", "\"location\" only applies to a redirect (301, 302, 303, 307, 308) or 300, not to status 503")]
-    [TestCase("""{"status": 304, "count": 1, "location": "/x"}""", "\"location\" only applies to a redirect (301, 302, 303, 307, 308) or 300, not to status 304")]
+    [TestCase("""{"status": 199, "count": 1}""", "request:1:2: status: expected an HTTP status from 200 to 599, got 199")]
+    [TestCase("""{"status": 600, "count": 1}""", "request:1:2: status: expected an HTTP status from 200 to 599, got 600")]
+    [TestCase("""{"status": 302, "count": 1}""", "request:1:1: the body: status 302 needs \"location\", the URL the client is sent to")]
+    [TestCase("""{"status": 503, "count": 0}""", "request:1:17: count: expected the number of requests the fault answers, from 1 to 1000000, got 0")]
+    [TestCase("""{"status": 503}""", "request:1:1: the body: missing required property 'count' (the number of requests the fault answers, from 1 to 1000000)")]
+    [TestCase("""{"count": 2}""", "request:1:1: the body: give \"status\" (200 to 599), \"hold\" or a transport fault (\"bandwidth\", \"latency\", \"reset\", \"stall\", \"truncate\"), and \"count\"")]
+    [TestCase("""{"status": 503, "count": 1, "location": "/x"}""", "request:1:29: location: \"location\" only applies to a redirect (301, 302, 303, 307, 308) or 300, not to status 503")]
+    [TestCase("""{"status": 304, "count": 1, "location": "/x"}""", "request:1:29: location: \"location\" only applies to a redirect (301, 302, 303, 307, 308) or 300, not to status 304")]
+    [TestCase("""{"status": 503, "count": 1, "stall": {"afterEvents": 1}}""", "request:1:29: stall: \"stall\" only applies to a stream (status 200), not to status 503")]
+    [TestCase("""{"count": 1, "reset": {"afterEvents": 1, "afterBytes": 5}}""", "request:1:14: reset: give one of \"afterEvents\" (frames with an id, the snapshot included) and \"afterBytes\" (bytes of the body; 0 resets before the head)")]
+    [TestCase("""{"count": 1, "latency": {"ms": 10, "jitterMs": 20}}""", "request:1:36: latency.jitterMs: must be at most \"ms\" (10): a write never waits less than 0 ms")]
     [CancelAfter(30_000)]
     public async Task Faults_InvalidRule_Is422AndSetsNothing(string rule, string message)
     {

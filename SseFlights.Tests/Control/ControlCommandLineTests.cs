@@ -52,6 +52,15 @@ public class ControlCommandLineTests
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task Step_WithoutControl_IsRefusedWithOneLineAndExit2()
+    {
+        var (code, stdout, stderr) = await BuiltProgram.RunAsync("--step", "--port", "5999");
+
+        Assert.That((code, stdout, stderr), Is.EqualTo((2, "", "sseflights: --step only applies with --control: the clock it stands still is moved by POST /api/control/advance (see --help)\n")));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task Control_WithAnEpoch_IsRefusedWithOneLineAndExit2()
     {
         var (code, stdout, stderr) = await BuiltProgram.RunAsync("--control", "--epoch", "2026-12-01T08:00:00Z", "--port", "5999");

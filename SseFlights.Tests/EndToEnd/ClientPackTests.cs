@@ -21,6 +21,7 @@ public class ClientPackTests
     /// <summary>What README says of a client in a case: whether it plays it, and whether the case records a deviation for it.</summary>
     private static string Standing(string client, ScenarioDefinition scenario) =>
         client == "dotnet" && !SseParserPackTests.Plays(scenario) ? "not played"
+            : client is "chromium" or "firefox" or "eventsource" && !scenario.ClientRequest.EventSourceCanSend ? "not played"
             : scenario.Expect!.Deviations.ContainsKey(client) ? "deviates (see case)"
             : "as spec";
 
@@ -35,6 +36,24 @@ public class ClientPackTests
             "retry-changed", "drop-discards-partial", "one-byte-per-write", "data-1mib", "no-content-stops", "server-error-fails",
             "wrong-content-type-fails", "redirect-followed", "last-event-id-on-reconnect",
         }));
+
+    /// <summary>Issue #24's growth of the pack: data sizes, each transport fault, a POST's body on reconnect, the request headers, backoff and CORS.</summary>
+    [Test]
+    public void Pack_HoldsEveryCaseIssue24Names_FortyFiveInAll()
+    {
+        Assert.That(Cases(), Is.SupersetOf(new[]
+        {
+            "data-1-byte", "data-1kib", "data-4kib", "data-8kib", "data-16kib", "data-64kib", "data-1mib",
+            "bandwidth-throttled", "latency-per-write", "reset-after-event", "reset-mid-event", "stall-then-close", "truncate-mid-event",
+            "post-body-on-reconnect", "request-headers", "backoff-several-failures", "cors-preflight", "cors-eventsource",
+        }));
+        Assert.That(Cases().Count(), Is.GreaterThanOrEqualTo(45));
+    }
+
+    /// <summary>Each case says which rule it checks: the new ones name their WHATWG HTML section (or Fetch's).</summary>
+    [TestCaseSource(nameof(Cases))]
+    public void Case_DescriptionNamesTheRuleItChecks(string name) =>
+        Assert.That(Load(name).Description, Does.Match(@"(WHATWG HTML|Fetch) §\d"));
 
     [Test]
     public void Readme_TestYourClientTable_ColumnsAreEveryClientADeviationMayName() =>

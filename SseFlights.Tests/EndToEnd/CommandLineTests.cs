@@ -19,10 +19,14 @@ public class CommandLineTests
     [TestCase("--log-format", "xml", "sseflights: --log-format must be text or json; got 'xml' (see --help)")]
     [TestCase("--log-level", "loud", "sseflights: --log-level must be one of Verbose, Debug, Information, Warning, Error, Fatal; got 'loud' (see --help)")]
     [TestCase("--cors-origin", "example.com/x", "sseflights: --cors-origin must be an origin such as https://example.com or http://localhost:3000 (no path), or '*'; got 'example.com/x' (see --help)")]
+    [TestCase("kit --port", "0", "sseflights: --port must be a whole number from 1 to 65535; got '0' (see --help)")]
+    [TestCase("kit --port", "abc", "sseflights: --port must be a whole number from 1 to 65535; got 'abc' (see --help)")]
+    [TestCase("kit --host", "a/b", "sseflights: --host must be a host name or address such as localhost, 127.0.0.1 or 0.0.0.0; got 'a/b' (see --help)")]
+    [TestCase("kit --speed", "2", "sseflights: Unrecognized command or argument '--speed'.; Unrecognized command or argument '2'. (see --help)")]
     [CancelAfter(30_000)]
     public async Task BadOptionValue_PrintsOneLineAndExits2(string option, string value, string expected)
     {
-        var (code, stdout, stderr) = await BuiltProgram.RunAsync(option, value);
+        var (code, stdout, stderr) = await BuiltProgram.RunAsync([.. option.Split(' '), value]);
         Assert.That((code, stderr, stdout), Is.EqualTo((2, expected + "\n", "")));
     }
 
@@ -115,14 +119,15 @@ public class CommandLineTests
             + $"  {file}:1:31: timelime: unknown property 'timelime'; did you mean 'timeline'?\n")));
     }
 
-    [Test]
+    [TestCase("")]
+    [TestCase("kit")]
     [CancelAfter(30_000)]
-    public async Task BusyPort_SaysSoAndExits1()
+    public async Task BusyPort_SaysSoAndExits1(string command)
     {
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
         int port = ((IPEndPoint)squatter.LocalEndpoint).Port;
-        var (code, _, stderr) = await BuiltProgram.RunAsync("--port", port.ToString());
+        var (code, _, stderr) = await BuiltProgram.RunAsync([.. command.Length == 0 ? [] : new[] { command }, "--port", port.ToString()]);
         Assert.That((code, stderr), Is.EqualTo((1, $"sseflights: port {port} is already in use; choose another with --port\n")));
     }
 

@@ -17,6 +17,8 @@ public class EventSourcePackageTests : ClientPackFixture
 
     private protected override string Client => "eventsource";
 
+    private protected override bool IsEventSource => true;
+
     private protected override Task LaunchAsync() => NpmPackages.EnsureInstalledAsync();
 
     private protected override async Task<IPackClient> LoadClientAsync(ScenarioDefinition scenario, CancellationToken cancellationToken) =>

@@ -48,15 +48,15 @@ public partial class WireEntryTests
         // The pauses are on a fake clock: each piece waits for the clock, never for the reader, so a
         // loaded machine cannot join two pieces into one read, and a server that sent them together
         // (or before their pause) shows more bytes than the pieces so far.
-        var time = new FakeTimeProvider();
+        var time = new TimerWatchingTimeProvider();
         await using var server = await TestServer.StartAsync(Scenario("""
             { "at": 0.3, "raw": "data: é\n\n", "split": { "bytes": 1, "delayMs": 30 } },
             { "at": 0.3, "event": "closedConnection" }
             """, """ "snapshot": false, """), time);
         try
         {
-            using var connection = await GetAsync(server);
-            string sent = await connection.ReadUntilAsync("retry: 3000\n\n\r\n");
+            using var connection = await GetAsync(server).WaitAsync(cancellationToken);
+            string sent = await connection.ReadUntilAsync("retry: 3000\n\n\r\n").WaitAsync(cancellationToken);
             time.Advance(TimeSpan.FromMilliseconds(300));
 
             string pieces = Latin1("data: é\n\n");
@@ -64,6 +64,9 @@ public partial class WireEntryTests
             {
                 if (i > 0)
                 {
+                    // Only once the writer has begun the pause after piece i - 1: advanced before it, the
+                    // clock would pass a pause that then starts later and never ends (a loaded machine).
+                    await time.WhenTimersCreated(TimeSpan.FromMilliseconds(30), i).WaitAsync(cancellationToken);
                     time.Advance(TimeSpan.FromMilliseconds(29));
                     Assert.That(await connection.ReceivesWithinAsync(TimeSpan.FromMilliseconds(100)), Is.False, $"piece {i} came before its 30 ms pause was over");
                     time.Advance(TimeSpan.FromMilliseconds(1));
@@ -79,7 +82,7 @@ public partial class WireEntryTests
                 }
             }
 
-            Assert.That(await connection.ReadToEndAsync(), Is.EqualTo(sent + "25\r\nevent: closedConnection\ndata:\nid: 1\n\n\r\n0\r\n\r\n"));
+            Assert.That(await connection.ReadToEndAsync().WaitAsync(cancellationToken), Is.EqualTo(sent + "25\r\nevent: closedConnection\ndata:\nid: 1\n\n\r\n0\r\n\r\n"));
         }
         finally
         {

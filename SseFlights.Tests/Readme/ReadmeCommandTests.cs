@@ -57,6 +57,7 @@ public partial class ReadmeCommandTests
         DrainingReplica, RestartedReplica, Validate, ControlServer, ControlStream, ControlInject, ControlState, ControlPause,
         ControlResume, ControlFaults, ControlRestart, RecordToEnd, RecordForSeconds, RecordEvents, ClientCase, MetricsHead,
         LiveReplicaA, LiveReplicaB, LiveWatch, LivePush, LivePublish,
+        .. CoveredForTesting,
     ];
 
     [Test]

@@ -119,7 +119,8 @@ internal sealed partial class ReadmeSandbox : IAsyncDisposable
     /// <summary>Starts a server as README's <paramref name="command"/> says (a trailing &amp; is the shell's), and waits until it is ready.</summary>
     public async Task<BuiltProgram> StartServerAsync(string command)
     {
-        string local = Local(command.TrimEnd().TrimEnd('&').TrimEnd());
+        // A comment README puts after the command is the shell's to drop; the port added below must come before it.
+        string local = Local(Regex.Replace(command, @"\s+#.*$", "").TrimEnd().TrimEnd('&').TrimEnd());
         int port = PortOf(local);
         if (!local.Contains("--port", StringComparison.Ordinal))
         {

@@ -46,10 +46,21 @@ public abstract class ClientPackFixture
     /// <summary>False for a client that makes no requests of its own (a bare parser): its requests are not counted.</summary>
     private protected virtual bool MakesItsOwnRequests => true;
 
+    /// <summary>True for an EventSource, which sends only its own GET (WHATWG HTML §9.2.2 builds the request itself).</summary>
+    private protected virtual bool IsEventSource => false;
+
+    /// <summary>The token of each case's control API, through which the harness reads the server's request log.</summary>
+    private const string ControlToken = "pack";
+
     private static IEnumerable<string> Cases() => ClientPack.Cases();
 
     /// <summary>Why this client cannot play <paramref name="scenario"/> at all, or null when it plays it.</summary>
-    private protected virtual string? WhyNotPlayed(ScenarioDefinition scenario) => null;
+    private protected virtual string? WhyNotPlayed(ScenarioDefinition scenario) =>
+        IsEventSource && !scenario.ClientRequest.EventSourceCanSend ? EventSourceCannotSend(scenario.ClientRequest) : null;
+
+    /// <summary>Why an EventSource does not play a case whose client sends <paramref name="request"/>.</summary>
+    internal static string EventSourceCannotSend(ClientRequest request) =>
+        $"EventSource can only GET, with no body and no header of the page's own; the case sends a {request.Method}{(request.Body is null ? "" : " with a body")}{(request.Headers.Count == 0 ? "" : " with headers")}";
 
     /// <summary>Starts what every case shares (a browser), before any case starts.</summary>
     private protected virtual Task LaunchAsync() => Task.CompletedTask;
@@ -99,7 +110,11 @@ public abstract class ClientPackFixture
         }
 
         var run = await _runs[name].WaitAsync(cancellationToken);
-        TestContext.Out.WriteLine($"run {run.Attempt} of at most {Attempts}: first request {run.FirstRequestAfter.TotalMilliseconds:0} ms after the server started; GET /events by client: {run.RequestsByClient}");
+        TestContext.Out.WriteLine($"run {run.Attempt} of at most {Attempts}: first request {run.FirstRequestAfter.TotalMilliseconds:0} ms after the server started; requests for the stream by client: {run.RequestsByClient}");
+        foreach (var request in run.RequestLog)
+        {
+            TestContext.Out.WriteLine($"  {request.Method} after {request.SincePreviousMs?.ToString("0") ?? "-"} ms: {string.Join(", ", request.Headers.Select(h => $"{h.Key}: {h.Value}"))}{(request.Body is null ? "" : $"; body {request.Body}")}");
+        }
         if (run.Report is not { } report)
         {
             Assert.Inconclusive($"{Client} asked after the case's first entry in all {Attempts} runs (last {run.FirstRequestAfter.TotalSeconds:0.00} s in); the machine is too loaded to run this case");
@@ -107,8 +122,9 @@ public abstract class ClientPackFixture
         }
 
         TestContext.Out.WriteLine($"{Client}: {report.Notes}{Environment.NewLine}the server's log:{Environment.NewLine}{run.ServerLog}");
+        ObservationFile.WriteIfAsked(Client, name, report, run.RequestLog);
         Assert.That(report.Stopped, Is.True, $"{Client} had not stopped by its deadline; it dispatched {report.Events.Count} events over {run.Requests} requests");
-        PackAssert.ObservesExactly(scenario.Expect!, Client, new ClientObservation(report.Events, MakesItsOwnRequests ? run.Requests : null, report.Retry));
+        PackAssert.ObservesExactly(scenario.Expect!, Client, new ClientObservation(report.Events, MakesItsOwnRequests ? run.Requests : null, report.Retry, MakesItsOwnRequests ? run.RequestLog : null));
     }
 
     private async Task<CaseRun> PlayAsync(ScenarioDefinition scenario, CancellationToken cancellationToken)
@@ -150,9 +166,9 @@ public abstract class ClientPackFixture
             try
             {
                 client = await LoadClientAsync(scenario, cancellationToken);
-                server = await TestServer.StartAsync(scenario, log: requests.Logger);
+                server = await TestServer.StartAsync(scenario, log: requests.Logger, configure: o => o with { Control = true, ControlToken = ControlToken });
                 var startedAt = (await server.GetJsonAsync("healthz")).GetProperty("startedAt").GetDateTimeOffset();
-                play = client.PlayAsync(new Uri($"http://127.0.0.1:{server.Port}/events?client={Client}"), cut.Token);
+                play = client.PlayAsync(new Uri($"http://127.0.0.1:{server.Port}/events?client={Client}"), scenario.ClientRequest, cut.Token);
                 var first = requests.FirstAsync(FirstRequestDeadline, cancellationToken);
                 if (await Task.WhenAny(first, play) == play && play.IsFaulted)
                 {
@@ -172,11 +188,12 @@ public abstract class ClientPackFixture
             {
                 await cut.CancelAsync();
                 await ((Task)play).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                return new CaseRun(null, requests.Count, requests.ByClient, firstAfter, requests.Log);
+                return new CaseRun(null, requests.Count, [], requests.ByClient, firstAfter, requests.Log);
             }
 
             var report = await play;
-            return new CaseRun(report, requests.Count, requests.ByClient, firstAfter, requests.Log);
+            var log = await ObservedRequest.ReadLogAsync(server.Http, ControlToken);
+            return new CaseRun(report, log.Count, log, requests.ByClient, firstAfter, requests.Log);
         }
         finally
         {
@@ -202,5 +219,7 @@ public abstract class ClientPackFixture
     /// <param name="Report">What the client did; null for a run that asked too late.</param>
     /// <param name="FirstRequestAfter">How long after the server started the client first asked.</param>
     /// <param name="Attempt">Which run of the case this was (the earlier ones asked too late).</param>
-    private sealed record CaseRun(ClientReport? Report, int Requests, string RequestsByClient, TimeSpan FirstRequestAfter, string ServerLog, int Attempt = 1);
+    /// <param name="Requests">How many requests for /events the server's log holds, of every client key.</param>
+    /// <param name="RequestLog">Those requests, oldest first.</param>
+    private sealed record CaseRun(ClientReport? Report, int Requests, IReadOnlyList<ObservedRequest> RequestLog, string RequestsByClient, TimeSpan FirstRequestAfter, string ServerLog, int Attempt = 1);
 }

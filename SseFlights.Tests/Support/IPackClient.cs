@@ -1,3 +1,5 @@
+using SseFlights.Scenario;
+
 namespace SseFlights.Tests.Support;
 
 /// <summary>
@@ -7,6 +9,10 @@ namespace SseFlights.Tests.Support;
 /// </summary>
 internal interface IPackClient : IAsyncDisposable
 {
-    /// <summary>Connects to <paramref name="stream"/> and reports what it did once it has stopped by itself, or its deadline has passed.</summary>
-    Task<ClientReport> PlayAsync(Uri stream, CancellationToken cancellationToken);
+    /// <summary>
+    /// Connects to <paramref name="stream"/>, sending <paramref name="request"/> where it can (its method, headers and
+    /// body; from a page of another origin where it has pages), and reports what it did once it has stopped by
+    /// itself, or its deadline has passed.
+    /// </summary>
+    Task<ClientReport> PlayAsync(Uri stream, ClientRequest request, CancellationToken cancellationToken);
 }

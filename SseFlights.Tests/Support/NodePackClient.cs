@@ -9,8 +9,9 @@ namespace SseFlights.Tests.Support;
 /// <summary>
 /// An npm client library under node, run by one of the pack scripts in Browser/npm/
 /// (eventsource-client.mjs, fetch-event-source-client.mjs). Each speaks the same protocol: started
-/// with its deadline in ms, it loads its package and prints "ready"; told the stream URL on stdin, it
-/// plays the case and, once the client has stopped (or the deadline has passed), prints one JSON line:
+/// with its deadline in ms, it loads its package and prints "ready"; told the request on stdin as one JSON
+/// line, <c>{ "url", "method", "headers", "body" }</c>, it plays the case and, once the client has stopped
+/// (or the deadline has passed), prints one JSON line:
 /// <c>{ "events": [{ "type", "data", "lastEventId" }], "reconnectDelays": [ms, ...], "errors": [text, ...], "timedOut": bool }</c>.
 /// Call <see cref="NpmPackages.EnsureInstalledAsync"/> first. Failures are exceptions, not Asserts,
 /// as runs go on outside the test that awaits them.
@@ -59,10 +60,14 @@ internal sealed class NodePackClient : IPackClient
         return client;
     }
 
-    /// <summary>Connects to <paramref name="stream"/> and returns what the package did, once it has stopped; the retry is the last reconnection delay it scheduled.</summary>
-    public async Task<ClientReport> PlayAsync(Uri stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects to <paramref name="stream"/> with <paramref name="request"/>'s method, headers and body, and returns
+    /// what the package did, once it has stopped; the retry is the last reconnection delay it scheduled.
+    /// </summary>
+    public async Task<ClientReport> PlayAsync(Uri stream, ClientRequest request, CancellationToken cancellationToken)
     {
-        await _process.StandardInput.WriteLineAsync(stream.AbsoluteUri.AsMemory(), cancellationToken);
+        string asked = JsonSerializer.Serialize(new { url = stream.AbsoluteUri, method = request.Method, headers = request.Headers, body = request.Body });
+        await _process.StandardInput.WriteLineAsync(asked.AsMemory(), cancellationToken);
         await _process.StandardInput.FlushAsync(cancellationToken);
         string output = await _process.StandardOutput.ReadToEndAsync(cancellationToken);
         await _process.WaitForExitAsync(cancellationToken);

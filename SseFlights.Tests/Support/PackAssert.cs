@@ -30,7 +30,14 @@ internal static class PackAssert
             Assert.That(observed.Events.Select(ClientPack.Describe).ToList(), Is.EqualTo(wanted.Events.Select(ClientPack.Describe).ToList()), $"events, against {against}");
             if (observed.Requests is { } requests)
             {
-                Assert.That(requests, Is.EqualTo(wanted.Requests), $"GET /events, against {against}");
+                Assert.That(requests, Is.EqualTo(wanted.Requests), $"requests for /events, against {against}");
+            }
+
+            // What each request carried, from the server's log: each observed request read through its expected one's eyes.
+            if (wanted.RequestLog is { } list && observed.RequestLog is { } log)
+            {
+                var seen = log.Select((request, i) => i < list.Count ? request.DescribeAs(list[i]) : $"{request.Method} (more than expected)");
+                Assert.That(seen.ToList(), Is.EqualTo(list.Select(ObservedRequest.Describe).ToList()), $"the requests' method, headers and body, against {against}");
             }
 
             if (wanted.Retry is { } retry)

@@ -55,24 +55,12 @@ internal sealed class TestServer : IAsyncDisposable
     /// <param name="writePath">The write path streams are asked to use (the SSEFLIGHTS_WRITE_PATH switch).</param>
     public static async Task<TestServer> StartAsync(ScenarioDefinition scenario, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null, Serilog.ILogger? log = null, WritePath writePath = WritePath.Direct)
     {
-        for (int attempt = 1; ; attempt++)
-        {
-            int port = FreePort.Reserve();
-            var options = (configure ?? (o => o))(BaseOptions(port, time));
-            var server = Program.BuildServer(options, scenario, files ?? new EmbeddedFileSource(), time ?? TimeProvider.System, log ?? Serilog.Core.Logger.None, internals: ListenerInternals.Probe(writePath));
-            try
-            {
-                server.Start();
-                var started = new TestServer(server, port);
-                await Task.Yield();
-                return started;
-            }
-            catch (ServerStartException) when (attempt < 5)
-            {
-                // Another process took the port between our reservation and the bind; try another.
-                await server.DisposeAsync();
-            }
-        }
+        var (server, port) = await FreePort.StartAsync(
+            port => Program.BuildServer((configure ?? (o => o))(BaseOptions(port, time)), scenario, files ?? new EmbeddedFileSource(), time ?? TimeProvider.System, log ?? Serilog.Core.Logger.None, internals: ListenerInternals.Probe(writePath)),
+            server => server.Start());
+        var started = new TestServer(server, port);
+        await Task.Yield();
+        return started;
     }
 
     /// <summary>The bundled defaults on <paramref name="port"/>, with no retry on another port: a start that fails fails the test.</summary>
@@ -121,6 +109,26 @@ internal sealed class TestServer : IAsyncDisposable
 /// <summary>HttpListener cannot bind port 0: reserve a free port from the kernel, release it, and use it.</summary>
 internal static class FreePort
 {
+    /// <summary>Builds something on a free port and starts it, on another port if another process took this one between our reservation and the bind.</summary>
+    public static async Task<(T Started, int Port)> StartAsync<T>(Func<int, T> build, Action<T> start)
+        where T : IAsyncDisposable
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            int port = Reserve();
+            var built = build(port);
+            try
+            {
+                start(built);
+                return (built, port);
+            }
+            catch (ServerStartException) when (attempt < 5)
+            {
+                await built.DisposeAsync();
+            }
+        }
+    }
+
     public static int Reserve()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -35,6 +35,18 @@ public class ClientDeviationLoaderTests
         Assert.That((expect.Deviations["dotnet"].Reason, expect.Deviations["dotnet"].Requests, expect.Deviations["dotnet"].Retry), Is.EqualTo(("R2", (int?)null, (int?)15)));
     }
 
+    /// <summary>A conforming client never dispatches the type '' (§9.2.6 makes it 'message'), but a deviating one may, and its entry says so.</summary>
+    [Test]
+    public void Parse_AnEmptyType_IsAcceptedInADeviationsObservedEvents_AndNotInExpect()
+    {
+        var deviation = Load(Doc("""{ "dotnet": { "reason": "R", "observed": { "events": [ { "type": "", "data": "a", "lastEventId": "" } ] } } }""")).Expect!.Deviations["dotnet"];
+        Assert.That(deviation.Events, Is.EqualTo(new[] { new ExpectedEvent("", "a", "") }));
+
+        Assert.That(
+            Errors("{\n\"name\": \"T\", \"flights\": [], \"timeline\": [ { \"at\": 1, \"comment\": \"x\" } ],\n\"expect\": { \"events\": [ { \"type\": \"\", \"data\": \"a\", \"lastEventId\": \"\" } ], \"requests\": 1 }\n}"),
+            Is.EqualTo(new[] { "s.json:3:27: expect.events[0].type: expected a non-empty string, got an empty string" }));
+    }
+
     [Test]
     public void For_ClientWithADeviation_IsExpectWithItsObservedValuesInstead()
     {
@@ -66,9 +78,8 @@ public class ClientDeviationLoaderTests
     [TestCase("""{ "dotnet": { "reason": "R", "observed": 4 } }""", "s.json:4:44: expect.deviations.dotnet.observed: expected an object with the events, requests or retry this client observes instead of expect's, got the number 4")]
     [TestCase("""{ "dotnet": { "reason": "R", "observed": {} } }""", "s.json:4:44: expect.deviations.dotnet.observed: records no departure; give the events, requests or retry this client observes instead of expect's")]
     [TestCase("""{ "dotnet": { "reason": "R", "observed": { "request": 4 } } }""", "s.json:4:58: expect.deviations.dotnet.observed.request: unknown property 'request'; did you mean 'requests'?")]
-    [TestCase("""{ "dotnet": { "reason": "R", "observed": { "requests": 0 } } }""", "s.json:4:58: expect.deviations.dotnet.observed.requests: expected the number of GET /events this client makes, from 1 to 1000, got 0")]
+    [TestCase("""{ "dotnet": { "reason": "R", "observed": { "requests": 0 } } }""", "s.json:4:58: expect.deviations.dotnet.observed.requests: expected the number of requests for /events this client makes, from 1 to 1000, or an array of the requests' method, headers and body, got 0")]
     [TestCase("""{ "dotnet": { "reason": "R", "observed": { "retry": "15" } } }""", "s.json:4:58: expect.deviations.dotnet.observed.retry: expected the reconnection time in milliseconds this client ends with, got a string")]
-    [TestCase("""{ "dotnet": { "reason": "R", "observed": { "events": [ { "type": "", "data": "", "lastEventId": "" } ] } } }""", "s.json:4:72: expect.deviations.dotnet.observed.events[0].type: expected a non-empty string, got an empty string")]
     [TestCase("""{ "dotnet": { "reason": "R", "observed": { "events": [ { "type": "m", "data": "" } ] } } }""", "s.json:4:70: expect.deviations.dotnet.observed.events[0]: missing required property 'lastEventId' (a string)")]
     [TestCase("""{ "dotnet": { "reason": "R", "observed": { "requests": 2 } } }""", "s.json:4:58: expect.deviations.dotnet.observed.requests: is the same as expect.requests; record only what this client observes differently")]
     [TestCase("""{ "dotnet": { "reason": "R", "observed": { "retry": 1500, "requests": 3 } } }""", "s.json:4:58: expect.deviations.dotnet.observed.retry: is the same as expect.retry; record only what this client observes differently")]

@@ -42,8 +42,11 @@ public class ClientKitLoaderTests
              "expect": { "events": [ { "type": "message", "data": "a", "lastEventId": "" } ], "requests": 2, "retry": 3000 },
             """));
         Assert.That((scenario.Description, scenario.Snapshot, scenario.Wire), Is.EqualTo(("D", false, new WireFormat(LineEnding.Crlf, true))));
-        Assert.That(scenario.Responses[2], Is.EqualTo(new ResponseRule(307, "/events?client=a")));
-        Assert.That(scenario.Responses[3], Is.EqualTo(new ResponseRule(200, null, "text/plain", 5, 9)));
+        Assert.That(scenario.Responses, Is.EqualTo(new[]
+        {
+            new ScriptedResponse(new RequestMatch(2, null, null), new ResponseRule(307, "/events?client=a")),
+            new ScriptedResponse(new RequestMatch(3, null, null), new ResponseRule(200, null, "text/plain", 5, 9)),
+        }));
         Assert.That(scenario.Expect!.Events, Is.EqualTo(new[] { new ExpectedEvent("message", "a", "") }));
         Assert.That((scenario.Expect.Requests, scenario.Expect.Retry), Is.EqualTo((2, (int?)3000)));
     }
@@ -56,7 +59,7 @@ public class ClientKitLoaderTests
         var scenario = Load(Doc("""{ "at": 1, "comment": "x" }""", $$"""
              "responses": [ { "request": 2, "status": {{status}} } ],
             """));
-        Assert.That(scenario.Responses[2], Is.EqualTo(new ResponseRule(status)));
+        Assert.That(scenario.Responses.Single(), Is.EqualTo(new ScriptedResponse(new RequestMatch(2, null, null), new ResponseRule(status))));
     }
 
     [Test]
@@ -87,8 +90,8 @@ public class ClientKitLoaderTests
     [TestCase("\"snapshot\": \"no\",", "s.json:2:13: snapshot: expected true or false, got a string")]
     [TestCase("\"description\": \"\",", "s.json:2:13: description: expected a non-empty string, got an empty string")]
     [TestCase("\"responses\": {},", "s.json:2:13: responses: expected an array of rules, got an object")]
-    [TestCase("\"responses\": [ { \"status\": 500 } ],", "s.json:2:28: responses[0]: missing required property 'request' (the number of the GET /events it answers, counted from 1)")]
-    [TestCase("\"responses\": [ { \"request\": 0 } ],", "s.json:2:30: responses[0].request: expected the number of the GET /events it answers, counted from 1, got 0")]
+    [TestCase("\"responses\": [ { \"status\": 500 } ],", "s.json:2:28: responses[0]: missing \"request\" (the number of the client's request for /events it answers, counted from 1), \"method\" or \"header\": say which requests the rule answers")]
+    [TestCase("\"responses\": [ { \"request\": 0 } ],", "s.json:2:30: responses[0].request: expected the number of the client's request for /events it answers, counted from 1, got 0")]
     [TestCase("\"responses\": [ { \"request\": 1, \"status\": 199 } ],", "s.json:2:44: responses[0].status: expected an HTTP status from 200 to 599, got 199")]
     [TestCase("\"responses\": [ { \"request\": 1, \"status\": 307 } ],", "s.json:2:28: responses[0]: status 307 needs \"location\", the URL the client is sent to")]
     [TestCase("\"responses\": [ { \"request\": 1, \"status\": 301 } ],", "s.json:2:28: responses[0]: status 301 needs \"location\", the URL the client is sent to")]
@@ -100,8 +103,8 @@ public class ClientKitLoaderTests
     [TestCase("\"responses\": [ { \"request\": 1, \"contentType\": \"a\\r\\nX: y\" } ],", "s.json:2:44: responses[0].contentType: must not contain CR, LF or NUL (it becomes a header)")]
     [TestCase("\"responses\": [ { \"request\": 1, \"delayMs\": 60001 } ],", "s.json:2:44: responses[0].delayMs: expected a whole number of milliseconds from 0 to 60000, got 60001")]
     [TestCase("\"responses\": [ { \"request\": 1 }, { \"request\": 1 } ],", "s.json:2:48: responses[1].request: request 1 already has a rule at responses[0]; one rule per request")]
-    [TestCase("\"responses\": [ { \"request\": 1, \"code\": 1 } ],", "s.json:2:44: responses[0].code: unknown property 'code'; allowed here: request, status, location, contentType, delayMs, endAfterMs")]
-    [TestCase("\"expect\": { \"events\": [] },", "s.json:2:13: expect: missing required property 'requests' (the number of GET /events a conforming client makes, from 1 to 1000)")]
+    [TestCase("\"responses\": [ { \"request\": 1, \"code\": 1 } ],", "s.json:2:44: responses[0].code: unknown property 'code'; allowed here: request, method, header, status, location, contentType, delayMs, endAfterMs, hold, bandwidth, latency, reset, stall, truncate")]
+    [TestCase("\"expect\": { \"events\": [] },", "s.json:2:13: expect: missing required property 'requests' (the number of requests for /events a conforming client makes, from 1 to 1000, or an array of the requests' method, headers and body)")]
     [TestCase("\"expect\": { \"requests\": 1 },", "s.json:2:13: expect: missing required property 'events' (an array of the events a client dispatches)")]
     [TestCase("\"expect\": { \"requests\": 1, \"events\": [ { \"type\": \"m\", \"data\": \"\" } ] },", "s.json:2:52: expect.events[0]: missing required property 'lastEventId' (a string)")]
     [TestCase("\"expect\": { \"requests\": 1, \"retry\": -5, \"events\": [] },", "s.json:2:40: expect.retry: expected the reconnection time in milliseconds a client ends with, got -5")]

@@ -59,7 +59,7 @@ public class ServerMetricsTests
         var cut = registry.Instruments().Single(i => i.Name == "sseflights.clients.cut");
         Assert.That(cut.Series.Select(s => ($"{s.Tags.Single().Key}={s.Tags.Single().Value}", s.Value)), Is.EqualTo(new[]
         {
-            ("reason=dead", 1L), ("reason=slow", 1L), ("reason=stalled", 1L), ("reason=drop", 1L), ("reason=shutdown", 1L), ("reason=failure", 1L),
+            ("reason=dead", 1L), ("reason=slow", 1L), ("reason=stalled", 1L), ("reason=drop", 1L), ("reason=shutdown", 1L), ("reason=failure", 1L), ("reason=fault", 1L),
         }));
         Assert.That(registry.Instruments().Single(i => i.Name == "sseflights.clients").Series.Single().Value, Is.Zero);
     }

@@ -83,6 +83,10 @@ internal sealed class CommandLine
             return token;
         },
     };
+    private readonly Option<bool> _step = new("--step")
+    {
+        Description = "With --control: the scenario clock stands still; POST /api/control/advance plays entries at once.",
+    };
     private readonly Option<string> _nats = PublishArguments.NatsUrl("Take live events from this NATS server's JetStream stream, e.g. nats://localhost:4222 (credentials in the URL, or --nats-creds).");
     private readonly Option<string> _natsStream = PublishArguments.NatsStream();
     private readonly Option<string?> _natsCreds = PublishArguments.NatsCreds();
@@ -101,12 +105,19 @@ internal sealed class CommandLine
         Func<PublishOptions, CancellationToken, Task<int>> publish)
     {
         Root = new RootCommand("SseFlights: a live airport arrivals board and a scripted Server-Sent Events stream.");
-        foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _epoch, _skew, _heartbeat, _retry, _history, _maxClients, _drain, _cors, _logLevel, _logFormat, _control, _controlToken, _nats, _natsStream, _natsCreds, _natsMaxMessages, _natsSnapshotEvery })
+        foreach (Option option in new Option[] { _port, _host, _scenario, _wwwroot, _speed, _epoch, _skew, _heartbeat, _retry, _history, _maxClients, _drain, _cors, _logLevel, _logFormat, _control, _controlToken, _step, _nats, _natsStream, _natsCreds, _natsMaxMessages, _natsSnapshotEvery })
         {
             Root.Options.Add(option);
         }
 
         Root.Validators.Add(CheckNats);
+        Root.Validators.Add(result =>
+        {
+            if (result.GetResult(_step) is { Implicit: false } && result.GetResult(_control) is not { Implicit: false })
+            {
+                result.AddError("--step only applies with --control: the clock it stands still is moved by POST /api/control/advance");
+            }
+        });
 
         Root.SetAction((result, cancellationToken) => runServer(Bind(result), cancellationToken));
 
@@ -139,6 +150,7 @@ internal sealed class CommandLine
         Epoch = result.GetValue(_epoch),
         SkewSeconds = result.GetValue(_skew),
         DrainSeconds = result.GetValue(_drain),
+        Step = result.GetValue(_step),
         NatsUrl = result.GetValue(_nats),
         NatsStream = result.GetValue(_natsStream)!,
         NatsCredsFile = result.GetValue(_natsCreds),
@@ -209,7 +221,7 @@ internal sealed class CommandLine
     // A time without Z or an offset would mean a different instant on each machine's time zone.
     private static readonly Regex EpochPattern = new(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant);
 
-    private static string ParseHost(ArgumentResult result)
+    internal static string ParseHost(ArgumentResult result)
     {
         string host = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
         if (host.Length == 0 || host.Any(c => c is '/' or ':' or ' ' || char.IsControl(c)))

@@ -33,6 +33,9 @@ internal sealed record ServerOptions(
     /// <summary>On a stop signal, the window over which open streams are ended one by one (<c>--drain</c>); 0 ends them all at once.</summary>
     public double DrainSeconds { get; init; }
 
+    /// <summary>Step mode (<c>--step</c>, with <c>--control</c>): the scenario clock stands still and moves only by POST /api/control/advance.</summary>
+    public bool Step { get; init; }
+
     /// <summary>The default of <c>--nats-snapshot-every</c>: well inside the stream's default bound of 100,000 messages.</summary>
     public const int DefaultNatsSnapshotEvery = 1_000;
 

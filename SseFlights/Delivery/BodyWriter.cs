@@ -4,9 +4,10 @@ namespace SseFlights.Delivery;
 /// Puts one stream's bytes on its <see cref="StreamBody"/>, always through the body's pooled buffers:
 /// a resend of a thousand events, a large snapshot or a 1 MiB frame goes out as several writes rather
 /// than as one buffer of its own size. Records when each write started and ended, for the stall check
-/// and the heartbeat. Used by the stream's single writer only.
+/// and the heartbeat; a stream with a transport fault writes through its <see cref="FaultedWrites"/>, whose
+/// waits end on <paramref name="cut"/>. Used by the stream's single writer only.
 /// </summary>
-internal sealed class BodyWriter(StreamBody body, TimeProvider time)
+internal sealed class BodyWriter(StreamBody body, TimeProvider time, FaultedWrites? faults = null, CancellationToken cut = default)
 {
     private long _writeStarted;
     private long _lastWrite = time.GetTimestamp();
@@ -106,7 +107,11 @@ internal sealed class BodyWriter(StreamBody body, TimeProvider time)
     /// timestamp at which the write completed. A ValueTask: this is once per delivery, and a send to a
     /// socket with room completes synchronously, so nothing is allocated.
     /// </summary>
-    public async ValueTask<long> WriteAsync(WriteBuffer buffer, int length)
+    public ValueTask<long> WriteAsync(WriteBuffer buffer, int length) =>
+        faults is null ? WriteNowAsync(buffer, length) : faults.WriteAsync(buffer, length, WriteNowAsync, cut);
+
+    /// <summary>One write to the body, timed: a write in progress too long is a stalled client (the fault's own waits are not).</summary>
+    private async ValueTask<long> WriteNowAsync(WriteBuffer buffer, int length)
     {
         Volatile.Write(ref _writeStarted, time.GetTimestamp());
         await body.WriteAsync(buffer, length).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Net;
 using Serilog;
+using SseFlights.Scenario;
 
 namespace SseFlights.Delivery;
 
@@ -25,15 +26,21 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
     private readonly long _heartbeatTicks;
     private readonly long _stallTicks;
 
-    public StreamDelivery(long clientId, StreamBody body, StreamLimits limits, Frame heartbeat, TimeProvider time, IDeliveryObserver observer, ILogger log)
+    // A stream with a transport fault writes frame by frame through it.
+    private readonly FaultedWrites? _faults;
+
+    /// <param name="fault">This stream's transport fault (bandwidth, latency, a reset, stall or truncation), or null.</param>
+    /// <param name="reset">Aborts the connection with a TCP reset, for a fault's reset.</param>
+    public StreamDelivery(long clientId, StreamBody body, StreamLimits limits, Frame heartbeat, TimeProvider time, IDeliveryObserver observer, ILogger log, TransportFault? fault = null, Action? reset = null)
     {
         ClientId = clientId;
         (_body, _limits, _heartbeat, _observer, _log) = (body, limits, heartbeat, observer, log);
         _heartbeatTicks = (long)(limits.Heartbeat.TotalSeconds * time.TimestampFrequency);
         _stallTicks = (long)(limits.WriteStall.TotalSeconds * time.TimestampFrequency);
-        _writer = new BodyWriter(body, time);
         _queue = new FrameQueue(limits.MaxQueuedEvents, limits.MaxQueuedBytes);
         _end = new StreamEnd(body, _queue);
+        _faults = fault is null ? null : new FaultedWrites(fault, body, time, Random.Shared, reset ?? body.Cut);
+        _writer = new BodyWriter(body, time, _faults, _end.CutToken);
     }
 
     public long ClientId { get; }
@@ -75,16 +82,16 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
     /// <summary>
     /// Writes the opening frames, then live frames until the stream ends; never throws for a departed
     /// client. When <paramref name="lifetime"/> (the server's) is cancelled, the stream finishes cleanly
-    /// after what is queued.
+    /// after what is queued. With <paramref name="release"/>, only the preamble goes out until it completes
+    /// (or the stream begins to end); the frames offered meanwhile wait in the queue, bounded as ever.
     /// </summary>
-    public async Task RunAsync(byte[] preamble, IReadOnlyList<Frame> opening, CancellationToken lifetime = default)
+    public async Task RunAsync(byte[] preamble, IReadOnlyList<Frame> opening, CancellationToken lifetime = default, Task? release = null)
     {
         bool clean = false;
         using var stopping = lifetime.UnsafeRegister(static state => ((StreamDelivery)state!).Finish(StreamEndReason.Shutdown), this);
         try
         {
-            await WriteOpeningAsync(preamble, opening).ConfigureAwait(false);
-            bool closed = opening.Count > 0 && opening[^1].EndsStream;
+            bool closed = await WriteOpeningAsync(preamble, opening, release).ConfigureAwait(false);
 
             // The async state machine keeps its parameters for the stream's whole life; a resend list can
             // hold a thousand frames, so let it go once written.
@@ -94,7 +101,7 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
                 closed = await WriteQueuedAsync().ConfigureAwait(false);
             }
 
-            if (closed)
+            if (closed && !_end.WasCut)
             {
                 _end.Closed();
 
@@ -103,7 +110,8 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
                 await AfterFanout.Yield();
             }
 
-            clean = !_end.WasCut;
+            // A stalled stream never ends cleanly: it stopped writing, the end included.
+            clean = !_end.WasCut && _faults?.Stalled != true;
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
         {
@@ -127,12 +135,33 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
         await Completion.ConfigureAwait(false);
     }
 
-    private async Task WriteOpeningAsync(byte[] preamble, IReadOnlyList<Frame> opening)
+    /// <summary>Writes the preamble and the opening frames; true when the stream is over (the close was among them, or it was cut).</summary>
+    private async Task<bool> WriteOpeningAsync(byte[] preamble, IReadOnlyList<Frame> opening, Task? release)
     {
+        if (release is not null || _faults is not null)
+        {
+            // The head and retry: go out at once; then a held stream waits for its release, and a faulted one
+            // goes on frame by frame, so its fault can count them.
+            long sent = await _writer.WriteAllAsync(preamble, []).ConfigureAwait(false);
+            _observer.Written(0, preamble.Length, oldestDue: 0, sent);
+            if (release is not null)
+            {
+                // A drop or a shutdown meanwhile ends the wait: the stream then writes what it holds and ends.
+                await Task.WhenAny(release, _end.Ending).ConfigureAwait(false);
+            }
+
+            if (_end.WasCut || Act(null))
+            {
+                return true;
+            }
+
+            preamble = [];
+        }
+
         // A split frame among resends is written split, like live: the frames before it go in one write
         // with the preamble, it and those after it one by one.
         int whole = 0;
-        while (whole < opening.Count && opening[whole].Split is null)
+        while (_faults is null && whole < opening.Count && opening[whole].Split is null)
         {
             whole++;
         }
@@ -147,8 +176,17 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
             EventsSent++;
             long done = await WriteOneAsync(opening[i]).ConfigureAwait(false);
             _observer.Written(1, opening[i].Bytes.Length, oldestDue: 0, done);
+            if (Act(opening[i]))
+            {
+                return true;
+            }
         }
+
+        return opening.Count > 0 && opening[^1].EndsStream;
     }
+
+    /// <summary>What a stream's fault says after <paramref name="frame"/> (null: the preamble); true when it has reset the stream.</summary>
+    private bool Act(Frame? frame) => _faults?.After(frame, this, _log) == true;
 
     /// <summary>Drains the queue into one write; true if the close was among the frames.</summary>
     private async Task<bool> WriteQueuedAsync()
@@ -158,13 +196,14 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
             return false;
         }
 
-        // A split frame goes out in its pieces; one too big to gather with others, on its own.
-        if ((first.Split is not null || first.Bytes.Length > CoalesceLimit) && _queue.TryRead(out var alone))
+        // A split frame goes out in its pieces; one too big to gather with others, on its own; and with a
+        // transport fault every frame goes alone, so the fault can count them.
+        if ((_faults is not null || first.Split is not null || first.Bytes.Length > CoalesceLimit) && _queue.TryRead(out var alone))
         {
             int events = Count(alone);
             long done = await WriteOneAsync(alone).ConfigureAwait(false);
             _observer.Written(events, alone.Bytes.Length, alone.Due, done);
-            return alone.EndsStream;
+            return Act(alone) || alone.EndsStream;
         }
 
         var buffer = _body.Rent(CoalesceLimit);

@@ -14,6 +14,9 @@ internal sealed class StreamEnd(StreamBody body, FrameQueue queue)
     // Cancelled by a cut, so a split frame's pause between pieces ends at once.
     private readonly CancellationTokenSource _cut = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Completed by a cut or a finish: a stream held after its head stops waiting for its release.
+    private readonly TaskCompletionSource _ending = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _state = Open;
     private int _released;
     private StreamEndReason _reason = StreamEndReason.Dead;
@@ -27,6 +30,9 @@ internal sealed class StreamEnd(StreamBody body, FrameQueue queue)
     public CancellationToken CutToken => _cut.Token;
 
     public Task Completion => _completion.Task;
+
+    /// <summary>Completes once the stream has begun to end, by a cut or a finish.</summary>
+    public Task Ending => _ending.Task;
 
     public void Cut(StreamEndReason reason)
     {
@@ -43,6 +49,7 @@ internal sealed class StreamEnd(StreamBody body, FrameQueue queue)
         }
 
         _cut.Cancel();
+        _ending.TrySetResult();
     }
 
     public void Finish(StreamEndReason reason)
@@ -51,6 +58,7 @@ internal sealed class StreamEnd(StreamBody body, FrameQueue queue)
         {
             _reason = reason;
             CompleteQueue();
+            _ending.TrySetResult();
         }
     }
 

@@ -23,6 +23,9 @@ internal enum StreamEndReason
 
     /// <summary>The scenario clock failed, so no further event will come; the server is about to exit.</summary>
     Failure,
+
+    /// <summary>A transport fault a rule or the control API set for this stream reset or truncated it.</summary>
+    Fault,
 }
 
 /// <summary>The human side of <see cref="StreamEndReason"/>: what the logs say.</summary>
@@ -37,6 +40,7 @@ internal static class StreamEndReasons
         StreamEndReason.Shutdown => "the server is shutting down",
         StreamEndReason.Closed => "the board has closed",
         StreamEndReason.Failure => "the scenario clock failed",
+        StreamEndReason.Fault => "ended by its transport fault",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

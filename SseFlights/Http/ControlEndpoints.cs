@@ -9,13 +9,14 @@ using SseFlights.Scenario;
 namespace SseFlights.Http;
 
 /// <summary>
-/// /api/control/*: drive the live board (inject, drop, close, pause, resume, restart, faults).
+/// /api/control/*: drive the live board (inject, drop, close, pause, resume, restart, and the actions in <c>more</c>).
 /// Every request needs the bearer token; none gets CORS headers, so no other site's page can read
 /// an answer. Injected events go through the hub's one publish path, so they are numbered, kept
 /// and resent like the timeline's. With a live log (<paramref name="live"/>) the timeline is the log's:
 /// events, drops and the close go through it, and pause, resume and restart are refused.
 /// </summary>
-internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, ScenarioDefinition scenario, ControlAuth auth, ControlFaults faults, ILogger log, LiveControl? live = null)
+/// <param name="more">Further actions by name (faults, the request log, the stepping clock), each answering its own methods.</param>
+internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, ScenarioDefinition scenario, ControlAuth auth, ILogger log, IReadOnlyDictionary<string, Func<HttpListenerContext, Task>>? more = null, LiveControl? live = null)
 {
     public const int MaxBodyBytes = 64 * 1024;
 
@@ -42,7 +43,13 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
         }
 
         string action = path["/api/control/".Length..];
-        if (action is not ("events" or "drop" or "close" or "pause" or "resume" or "restart" or "faults"))
+        if (more?.GetValueOrDefault(action) is { } handle)
+        {
+            await handle(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (action is not ("events" or "drop" or "close" or "pause" or "resume" or "restart"))
         {
             await Responses.NotFoundAsync(response).ConfigureAwait(false);
             return;
@@ -69,8 +76,7 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
             "close" => CloseAsync(response),
             "pause" => PauseAsync(response),
             "resume" => ResumeAsync(response),
-            "restart" => RestartAsync(response),
-            _ => FaultsAsync(response, body),
+            _ => RestartAsync(response),
         }).ConfigureAwait(false);
     }
 
@@ -209,37 +215,6 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
 
         var snapshot = player.Restart();
         _log.Information("Control: restarted the scenario; board reset, snapshot sent as event {EventId}", snapshot.Id);
-        return NoContentAsync(response);
-    }
-
-    private Task FaultsAsync(HttpListenerResponse response, byte[] body)
-    {
-        FaultRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize(body, ControlJsonContext.Default.FaultRequest);
-        }
-        catch (JsonException ex)
-        {
-            return Responses.TextAsync(response, 400, $"Bad request: malformed JSON or an unknown member ({ex.Message.Split('.')[0]}).");
-        }
-
-        string? problem = request switch
-        {
-            null or { Status: null } => "status is required: a whole number from 200 to 599",
-            { Status: < 200 or > 599 } => $"status must be a whole number from 200 to 599; got {request.Status}",
-            { Count: null or < 1 or > 1_000_000 } => "count is required: a whole number from 1 to 1000000",
-            { Location: null or "" } when ResponseRule.IsRedirectStatus(request.Status.Value) => $"a {request.Status} needs \"location\", where the client should go",
-            { Location: not null } when !ResponseRule.TakesLocation(request.Status.Value) => $"\"location\" only applies to {ResponseRule.LocationStatuses}, not to status {request.Status}",
-            _ => null,
-        };
-        if (problem is not null)
-        {
-            return Responses.TextAsync(response, 422, problem);
-        }
-
-        faults.Set(new ResponseRule(request!.Status!.Value, request.Location), request.Count!.Value);
-        _log.Information("Control: the next {Count} GET /events get {Status}", request.Count, request.Status);
         return NoContentAsync(response);
     }
 

@@ -14,12 +14,8 @@ internal sealed record LiveControlState(string State, string Log, long LastEvent
 /// <summary>201 from POST /api/control/events.</summary>
 internal sealed record ControlCreated(long? Id);
 
-/// <summary>The body of POST /api/control/faults.</summary>
-internal sealed record FaultRequest(int? Status, int? Count, string? Location);
-
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(ControlState))]
 [JsonSerializable(typeof(LiveControlState))]
 [JsonSerializable(typeof(ControlCreated))]
-[JsonSerializable(typeof(FaultRequest))]
 internal sealed partial class ControlJsonContext : JsonSerializerContext;

@@ -40,14 +40,20 @@ internal sealed class CorsPolicy(IReadOnlyList<string> origins)
         return false;
     }
 
-    /// <summary>OPTIONS: 204, with the preflight answer when the origin is allowed.</summary>
-    public void AnswerPreflight(HttpListenerRequest request, HttpListenerResponse response, string allow)
+    /// <summary>What a preflight allows by default: EventSource's own request (a GET, with Last-Event-ID and Cache-Control).</summary>
+    public const string ReadMethods = "GET", StreamHeaders = "Last-Event-ID, Cache-Control";
+
+    /// <summary>
+    /// OPTIONS: 204, with the preflight answer when the origin is allowed: <paramref name="methods"/> and
+    /// <paramref name="headers"/> are always our own lists (a stream's methods and the headers its clients may send).
+    /// </summary>
+    public void AnswerPreflight(HttpListenerRequest request, HttpListenerResponse response, string allow, string methods = ReadMethods, string headers = StreamHeaders)
     {
         response.Headers["Allow"] = allow;
         if (Apply(request, response))
         {
-            response.Headers["Access-Control-Allow-Methods"] = "GET";
-            response.Headers["Access-Control-Allow-Headers"] = "Last-Event-ID, Cache-Control";
+            response.Headers["Access-Control-Allow-Methods"] = methods;
+            response.Headers["Access-Control-Allow-Headers"] = headers;
             response.Headers["Access-Control-Max-Age"] = "600";
         }
 

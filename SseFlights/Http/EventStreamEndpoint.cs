@@ -8,7 +8,7 @@ using SseFlights.Sse;
 
 namespace SseFlights.Http;
 
-/// <summary>GET /events: a scripted or injected answer if one is due, else joins the hub (snapshot, resume, live, 204, 503) and hands the stream to its delivery.</summary>
+/// <summary>A request for the stream: a scripted or injected answer if one is due, else joins the hub (snapshot, resume, live, 204, 503) and hands the stream to its delivery.</summary>
 internal sealed class EventStreamEndpoint(
     EventHub hub,
     StreamSessions sessions,
@@ -18,19 +18,17 @@ internal sealed class EventStreamEndpoint(
     WireFormat wire,
     ResponseRules rules,
     ControlFaults? faults,
+    StreamHolds holds,
     TimeProvider time,
     IDeliveryObserver observer,
     ILogger log,
     IOlderEventSource? olderEvents = null)
 {
     /// <summary>
-    /// Logged at Debug for every <c>GET /events</c> before it is answered, whatever the answer: how a
+    /// Logged at Debug for every request for the stream before it is answered, whatever the answer: how a
     /// client author counts a client's reconnects (by the <c>client</c> query value it gave).
     /// </summary>
     internal const string RequestTemplate = "Client {ClientId} from {Remote} asked for the stream as client {Client}";
-
-    /// <summary>How long a refused client should wait; the page waits this (plus jitter) before trying again.</summary>
-    private const string RetryAfterSeconds = "5";
 
     private readonly ILogger _log = log.ForContext<EventStreamEndpoint>();
     private readonly byte[] _preamble = [.. wire.Bom ? WireFormat.BomBytes : [], .. SseFormatter.FormatRetry(retryMilliseconds, wire.LineEnding)];
@@ -45,20 +43,20 @@ internal sealed class EventStreamEndpoint(
     public Task HeadAsync(HttpListenerContext context)
     {
         var response = context.Response;
-        var plan = hub.Peek(LastEventId(context.Request));
+        var plan = hub.Peek(StreamAnswers.LastEventId(context.Request));
         switch (plan.Kind)
         {
             case JoinKind.NoContent:
                 Responses.Empty(response, 204);
                 return Task.CompletedTask;
             case JoinKind.Refused:
-                return RefuseAsync(response, plan, headOnly: true);
+                return StreamAnswers.RefuseAsync(response, plan, headOnly: true);
             case JoinKind.ShuttingDown:
                 internals.CloseUnanswered(context);
                 return Task.CompletedTask;
         }
 
-        StreamHeaders(response);
+        StreamAnswers.StreamHeaders(response);
 
         // Left chunked, HttpListener would end the answer with the last chunk: a body a HEAD must not have.
         response.ContentLength64 = 0;
@@ -66,23 +64,25 @@ internal sealed class EventStreamEndpoint(
         return Task.CompletedTask;
     }
 
-    public async Task HandleAsync(HttpListenerContext context, CancellationToken lifetime)
+    /// <param name="entry">The request as the request log numbered it, which the scenario's rules match.</param>
+    public async Task HandleAsync(HttpListenerContext context, CancellationToken lifetime, LoggedRequest entry)
     {
         var request = context.Request;
         var response = context.Response;
         long clientId = Interlocked.Increment(ref _nextClientId);
-        string? client = request.QueryString["client"];
-        _log.Debug(RequestTemplate, clientId, request.RemoteEndPoint, client ?? "(none)");
-        var rule = await AnswerByRuleAsync(response, clientId, client, lifetime).ConfigureAwait(false);
-        if (rule is { Streams: false })
+        _log.Debug(RequestTemplate, clientId, request.RemoteEndPoint, entry.Client ?? "(none)");
+        var rule = await AnswerByRuleAsync(context, clientId, entry, lifetime).ConfigureAwait(false);
+        if (rule is { Streams: false } || rule?.Transport?.End is { BeforeHead: true })
         {
             return;
         }
 
         // A live log's events older than the history, read before the stream exists (it may take a few round trips).
-        string? lastEventId = LastEventId(request);
+        string? lastEventId = StreamAnswers.LastEventId(request);
         var older = olderEvents is null ? null : await olderEvents.FetchAsync(lastEventId, lifetime).ConfigureAwait(false);
-        var delivery = new StreamDelivery(clientId, ResponseBodies.Open(response, internals), limits, _heartbeat, time, observer, _log);
+        var transport = rule?.Transport;
+        var delivery = new StreamDelivery(
+            clientId, ResponseBodies.Open(response, internals), limits, _heartbeat, time, observer, _log, transport, transport is null ? null : () => internals.Reset(context));
 
         // Tracked before the hub can offer it anything, so shutdown never misses a starting stream.
         using var tracked = sessions.Track(delivery);
@@ -95,7 +95,7 @@ internal sealed class EventStreamEndpoint(
             return;
         }
 
-        StreamHeaders(response);
+        StreamAnswers.StreamHeaders(response);
         if (rule?.ContentType is { } contentType)
         {
             response.ContentType = contentType;
@@ -110,12 +110,23 @@ internal sealed class EventStreamEndpoint(
 
         long opened = time.GetTimestamp();
         using var endAfter = rule?.EndAfterMs is { } ms ? time.CreateTimer(static d => ((StreamDelivery)d!).Finish(StreamEndReason.Drop), delivery, TimeSpan.FromMilliseconds(ms), Timeout.InfiniteTimeSpan) : null;
+        var held = rule?.Hold == true ? holds.Hold(entry.Client) : null;
+        if (held is not null)
+        {
+            _log.Information("Stream {ClientId} is held after its head until client {Client} is released", clientId, entry.Client ?? "");
+        }
+
         try
         {
-            await delivery.RunAsync(_preamble, plan.Frames, lifetime).ConfigureAwait(false);
+            await delivery.RunAsync(_preamble, plan.Frames, lifetime, held?.Task).ConfigureAwait(false);
         }
         finally
         {
+            if (held is not null)
+            {
+                holds.Leave(entry.Client, held);
+            }
+
             hub.Leave(delivery);
             _log.Information(
                 "Stream {ClientId} closed after {Seconds:0.0}s: {Why}; {Events} events sent",
@@ -123,8 +134,8 @@ internal sealed class EventStreamEndpoint(
         }
     }
 
-    /// <summary>A control fault if one is pending, else the scenario's rule for this request's number; answered here unless it streams.</summary>
-    private async Task<ResponseRule?> AnswerByRuleAsync(HttpListenerResponse response, long clientId, string? client, CancellationToken lifetime)
+    /// <summary>A control fault if one is pending, else the scenario's rule for this request; answered here unless it streams.</summary>
+    private async Task<ResponseRule?> AnswerByRuleAsync(HttpListenerContext context, long clientId, LoggedRequest entry, CancellationToken lifetime)
     {
         string why;
         var rule = faults?.Take();
@@ -134,15 +145,26 @@ internal sealed class EventStreamEndpoint(
         }
         else
         {
-            (int number, rule) = rules.Next(client);
-            why = $"Scripted answer: the scenario's responses rule for request {number} says {rule?.Status}.";
+            var headers = context.Request.Headers;
+            rule = rules.Find(entry, name => headers[name]);
+            why = $"Scripted answer: the scenario's responses rule for request {entry.Number} says {rule?.Status}.";
         }
 
-        if (rule is not null && !await RuleAnswer.BeforeStreamAsync(response, rule, why, time, lifetime).ConfigureAwait(false))
+        if (rule is null || await RuleAnswer.BeforeStreamAsync(context.Response, rule, why, time, lifetime).ConfigureAwait(false) && rule.Transport?.End is not { BeforeHead: true })
         {
-            _log.Information("Client {ClientId} answered {Status} by a rule: {Why}", clientId, rule.Status, why);
+            return rule;
         }
 
+        if (rule.Streams)
+        {
+            // A reset before the head: the request's only answer is a TCP reset, a network error to the client.
+            _log.Information("Client {ClientId} answered with a reset by a rule, before the head", clientId);
+            internals.Reset(context);
+            context.Response.Abort();
+            return rule;
+        }
+
+        _log.Information("Client {ClientId} answered {Status} by a rule: {Why}", clientId, rule.Status, why);
         return rule;
     }
 
@@ -157,31 +179,11 @@ internal sealed class EventStreamEndpoint(
                 return Task.CompletedTask;
             case JoinKind.Refused:
                 _log.Warning("Client {ClientId} from {Remote} refused: {Reason}", clientId, remote, plan.Reason);
-                return RefuseAsync(context.Response, plan, headOnly: false);
+                return StreamAnswers.RefuseAsync(context.Response, plan, headOnly: false);
             default:
                 _log.Information("Client {ClientId} from {Remote} closed unanswered: {Reason}; it reconnects elsewhere", clientId, remote, plan.Reason);
                 internals.CloseUnanswered(context);
                 return Task.CompletedTask;
         }
-    }
-
-    // The header wins over the query parameter, which exists for polyfills that cannot set headers.
-    private static string? LastEventId(HttpListenerRequest request) =>
-        request.Headers["Last-Event-ID"] ?? request.QueryString["lastEventId"];
-
-    private static Task RefuseAsync(HttpListenerResponse response, JoinPlan plan, bool headOnly)
-    {
-        response.Headers["Retry-After"] = RetryAfterSeconds;
-        byte[] body = System.Text.Encoding.UTF8.GetBytes($"Service unavailable: {plan.Reason}; try again shortly.\n");
-        return Responses.SendAsync(response, 503, "text/plain; charset=utf-8", body, headOnly);
-    }
-
-    private static void StreamHeaders(HttpListenerResponse response)
-    {
-        response.StatusCode = 200;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers["Cache-Control"] = "no-cache, no-transform";
-        response.Headers["X-Accel-Buffering"] = "no";
-        response.Headers["X-Content-Type-Options"] = "nosniff";
     }
 }

@@ -9,7 +9,8 @@ namespace SseFlights.Http;
 /// tracked until it ends so a shutdown can wait for it, and answered 500 without details if it fails
 /// unexpectedly. A request a shutdown interrupts is closed unanswered, so its client tries elsewhere.
 /// </summary>
-internal sealed class RequestLoop(Router router, ListenerInternals internals, ILogger log)
+/// <param name="handle">Answers one request (the board's <see cref="Router"/>, or the kit's), given the server's lifetime.</param>
+internal sealed class RequestLoop(Func<HttpListenerContext, CancellationToken, Task> handle, ListenerInternals internals, ILogger log)
 {
     private readonly ILogger _log = log.ForContext<RequestLoop>();
     private readonly RequestTracker _requests = new();
@@ -35,9 +36,13 @@ internal sealed class RequestLoop(Router router, ListenerInternals internals, IL
                 return;
             }
 
-            _requests.Track(HandleAsync(Interlocked.Increment(ref _nextRequest), context, lifetime));
+            Serve(context, lifetime);
         }
     }
+
+    /// <summary>Answers a request accepted here or by another listener (the kit hands each case's run its own), tracked the same way.</summary>
+    public void Serve(HttpListenerContext context, CancellationToken lifetime) =>
+        _requests.Track(HandleAsync(Interlocked.Increment(ref _nextRequest), context, lifetime));
 
     /// <summary>Completes when every request in flight now has ended.</summary>
     public Task WhenAllEndedAsync() => _requests.WhenAllEndedAsync();
@@ -48,7 +53,7 @@ internal sealed class RequestLoop(Router router, ListenerInternals internals, IL
         await Task.Yield();
         try
         {
-            await router.HandleAsync(context, lifetime).ConfigureAwait(false);
+            await handle(context, lifetime).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
         {

@@ -3,39 +3,28 @@ using SseFlights.Scenario;
 namespace SseFlights.Http;
 
 /// <summary>
-/// Numbers every <c>GET /events</c> from 1 per value of its <c>client</c> query parameter (requests
-/// without one share a counter), so parallel tests each see their own request 1, 2, 3..., and
-/// finds the scenario's rule for that number.
+/// The scenario's <c>responses</c> rules: the first that matches a request (its number for its client's
+/// key from the <see cref="RequestLog"/>, its method, its headers) answers it. Requests with number 0
+/// (a key beyond those the log numbers) get no rule rather than another key's.
 /// </summary>
-internal sealed class ResponseRules(IReadOnlyDictionary<int, ResponseRule> rules)
+internal sealed class ResponseRules(IReadOnlyList<ScriptedResponse> rules)
 {
-    /// <summary>Counters kept at most: client names come from the network, so memory stays bounded.</summary>
-    public const int MaxClients = 10_000;
-
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
-
-    /// <summary>This request's number for <paramref name="client"/>, and the rule for it (null: serve normally).</summary>
-    public (int Request, ResponseRule? Rule) Next(string? client)
+    /// <summary>The rule for <paramref name="request"/>, whose headers <paramref name="header"/> reads; null: serve it normally.</summary>
+    public ResponseRule? Find(LoggedRequest request, Func<string, string?> header)
     {
-        if (rules.Count == 0)
+        if (request.Number == 0)
         {
-            return (0, null);
+            return null;
         }
 
-        int request;
-        lock (_gate)
+        foreach (var rule in rules)
         {
-            string key = client ?? "";
-            if (!_counts.TryGetValue(key, out request) && _counts.Count >= MaxClients)
+            if (rule.When.Matches(request.Number, request.Method, header))
             {
-                // A name we have no room for gets no rule rather than another name's numbers.
-                return (0, null);
+                return rule.Rule;
             }
-
-            _counts[key] = ++request;
         }
 
-        return (request, rules.GetValueOrDefault(request));
+        return null;
     }
 }

@@ -2,8 +2,11 @@ using System.Net;
 
 namespace SseFlights.Http;
 
-/// <summary>Maps a request to its endpoint by path and method; everything not ours is 404, a wrong method 405.</summary>
-internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, StaticFileEndpoint files, CorsPolicy cors, MetricsEndpoint metrics, ControlEndpoints? control = null)
+/// <summary>
+/// Maps a request to its endpoint by path and method; everything not ours is 404, a wrong method 405.
+/// The stream is at <paramref name="streamPath"/>: /events, or a kit case's own path.
+/// </summary>
+internal sealed class Router(EventsResource events, ApiEndpoints api, StaticFileEndpoint files, CorsPolicy cors, MetricsEndpoint metrics, ControlEndpoints? control = null, string streamPath = "/events")
 {
     private const string ReadMethods = "GET, HEAD, OPTIONS";
 
@@ -39,6 +42,12 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
             return control is not null ? control.HandleAsync(context, path.Path) : Responses.NotFoundAsync(response, head);
         }
 
+        // Every method on /events is the stream's to answer: it logs each request, and reads the body a listed method may carry.
+        if (path.Path == streamPath)
+        {
+            return events.HandleAsync(context, lifetime);
+        }
+
         // A body on a read request would be left unread on the connection and parsed as the next request.
         if (request.HasEntityBody)
         {
@@ -54,11 +63,6 @@ internal sealed class Router(EventStreamEndpoint events, ApiEndpoints api, Stati
         }
 
         cors.Apply(request, response);
-        if (path.Path == "/events" && read)
-        {
-            return head ? events.HeadAsync(context) : events.HandleAsync(context, lifetime);
-        }
-
         if (!read)
         {
             return Responses.MethodNotAllowedAsync(response, allow);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Diagnostics.Metrics;
 using Serilog;
 using SseFlights.Delivery;
@@ -33,7 +34,7 @@ internal sealed class SseFlightsServer(
     public static readonly TimeSpan FailureLinger = TimeSpan.FromSeconds(3);
 
     private readonly ILogger _log = log.ForContext<SseFlightsServer>();
-    private readonly RequestLoop _requests = new(router, internals, log);
+    private readonly RequestLoop _requests = new(router.HandleAsync, internals, log);
 
     // The server's lifetime, handed to every request: cancelled when shutdown begins.
     private readonly CancellationTokenSource _lifetime = new();
@@ -42,8 +43,14 @@ internal sealed class SseFlightsServer(
     /// <summary>Completes when the timeline has played to its end (never, for a repeating scenario).</summary>
     public Task? Timeline { get; private set; }
 
-    /// <summary>Starts listening; a start that fails throws <see cref="ServerStartException"/> with one line for the user.</summary>
-    public void Start() => _listener = ListenerHost.Start(prefixes, _log);
+    /// <summary>
+    /// Starts listening; a start that fails throws <see cref="ServerStartException"/> with one line for the user.
+    /// A server with no prefixes listens nowhere: it is handed its requests by <see cref="Serve"/> (the kit's case runs).
+    /// </summary>
+    public void Start() => _listener = prefixes.Count == 0 ? null : ListenerHost.Start(prefixes, _log);
+
+    /// <summary>Answers a request another listener accepted, tracked like one of its own (call it while <see cref="RunAsync"/> runs).</summary>
+    public void Serve(HttpListenerContext context) => _requests.Serve(context, _lifetime.Token);
 
     /// <summary>
     /// Serves until <paramref name="stopping"/> is cancelled (a stop signal), or until the scenario
@@ -55,13 +62,18 @@ internal sealed class SseFlightsServer(
     /// </summary>
     public async Task<ServerExit> RunAsync(CancellationToken stopping, TimeSpan drain = default, CancellationToken stopNow = default)
     {
-        var listener = _listener ?? throw new InvalidOperationException("Start the server before running it.");
+        var listener = _listener;
+        if (listener is null && prefixes.Count > 0)
+        {
+            throw new InvalidOperationException("Start the server before running it.");
+        }
+
         using var background = new CancellationTokenSource();
         var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Timeline = WatchClockAsync(player.RunAsync(background.Token), stopRequested);
         var ticker = Guard(monitor.RunAsync(background.Token), "client monitor");
         using var accepting = new CancellationTokenSource();
-        var acceptLoop = _requests.RunAsync(listener, _lifetime.Token, accepting.Token);
+        var acceptLoop = listener is null ? Task.CompletedTask : _requests.RunAsync(listener, _lifetime.Token, accepting.Token);
 
         await using (stopping.Register(() => stopRequested.TrySetResult()))
         {
@@ -75,7 +87,7 @@ internal sealed class SseFlightsServer(
 
         // Stop accepting before ending a stream, so a client reconnecting from one of them finds this
         // replica refusing connections and lands on another (nginx's proxy_next_upstream for a connect error).
-        listener.StopAccepting();
+        listener?.StopAccepting();
         hub.Stop();
         if (drain > TimeSpan.Zero && hub.Failure is null)
         {
@@ -96,7 +108,7 @@ internal sealed class SseFlightsServer(
 
         await accepting.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(acceptLoop, Timeline, ticker).ConfigureAwait(false);
-        listener.Dispose();
+        listener?.Dispose();
         return hub.Failure is null ? ServerExit.Stopped : ServerExit.ClockFailed;
     }
 

@@ -20,7 +20,7 @@ internal sealed class ServerMetrics : IHubObserver, IDeliveryObserver, ILogObser
 
     private static readonly KeyValuePair<string, object?> Dead = Tag("reason", "dead"), Slow = Tag("reason", "slow"),
         Stalled = Tag("reason", "stalled"), Drop = Tag("reason", "drop"), Shutdown = Tag("reason", "shutdown"),
-        Failure = Tag("reason", "failure");
+        Failure = Tag("reason", "failure"), Fault = Tag("reason", "fault");
 
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -47,7 +47,7 @@ internal sealed class ServerMetrics : IHubObserver, IDeliveryObserver, ILogObser
         _written = meter.CreateCounter<long>("sseflights.written", "By", "Event-stream bytes written to clients (without HTTP chunk framing)");
         _resends = meter.CreateCounter<long>("sseflights.resends", "{event}", "Events resent from the history to streams resuming after Last-Event-ID");
         _historyMisses = meter.CreateCounter<long>("sseflights.history.misses", "{stream}", "Streams that asked to resume from an id the history no longer holds, and got a snapshot instead");
-        _cut = meter.CreateCounter<long>("sseflights.clients.cut", "{stream}", "Streams the server ended before the board closed, by reason: slow (queue full), stalled (write stuck), dead (client gone), drop (the scenario's drop), shutdown, failure (the scenario clock failed)");
+        _cut = meter.CreateCounter<long>("sseflights.clients.cut", "{stream}", "Streams the server ended before the board closed, by reason: slow (queue full), stalled (write stuck), dead (client gone), drop (the scenario's drop), shutdown, failure (the scenario clock failed), fault (a transport fault reset or truncated it)");
         _latency = meter.CreateHistogram<double>(
             "sseflights.delivery.latency", "s", "From an event's scheduled moment to the completed write that carried it to a client (one observation per write, for its oldest live event)",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
@@ -61,7 +61,7 @@ internal sealed class ServerMetrics : IHubObserver, IDeliveryObserver, ILogObser
             _opened.Add(0, outcome);
         }
 
-        foreach (var reason in (KeyValuePair<string, object?>[])[Dead, Slow, Stalled, Drop, Shutdown, Failure])
+        foreach (var reason in (KeyValuePair<string, object?>[])[Dead, Slow, Stalled, Drop, Shutdown, Failure, Fault])
         {
             _cut.Add(0, reason);
         }
@@ -109,6 +109,7 @@ internal sealed class ServerMetrics : IHubObserver, IDeliveryObserver, ILogObser
             StreamEndReason.Drop => Drop,
             StreamEndReason.Shutdown => Shutdown,
             StreamEndReason.Failure => Failure,
+            StreamEndReason.Fault => Fault,
             StreamEndReason.Closed => default,
             _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
         };

@@ -9,7 +9,7 @@ namespace SseFlights.Scenario;
 /// </summary>
 internal sealed class ClientExpectationReader(JsonChecks checks)
 {
-    private const string RequestsWanted = "the number of GET /events a conforming client makes, from 1 to 1000";
+    private const string RequestsWanted = "the number of requests for /events a conforming client makes, from 1 to 1000";
     private const string RetryWanted = "the reconnection time in milliseconds a client ends with";
 
     public ClientExpectation? Read(JsonElement expect)
@@ -20,7 +20,7 @@ internal sealed class ClientExpectationReader(JsonChecks checks)
         }
 
         checks.OnlyMembers(expect, "expect", "events", "requests", "retry", "deviations");
-        int? requests = checks.WholeNumber(expect, "expect", "requests", 1, 1000, RequestsWanted);
+        var (requests, log) = new ExpectedRequestReader(checks).Read(expect, "expect", required: true, RequestsWanted);
         int? retry = checks.WholeNumber(expect, "expect", "retry", 0, int.MaxValue, RetryWanted, required: false);
         var events = ReadEvents(expect, "expect", required: true);
         if (requests is null || events is null)
@@ -28,7 +28,7 @@ internal sealed class ClientExpectationReader(JsonChecks checks)
             return null;
         }
 
-        var expected = new ClientExpectation(events, requests.Value, retry);
+        var expected = new ClientExpectation(events, requests.Value, retry) { RequestLog = log };
         return expected with { Deviations = ReadDeviations(expect, expected) };
     }
 
@@ -77,7 +77,7 @@ internal sealed class ClientExpectationReader(JsonChecks checks)
         int before = checks.Errors.Count;
         checks.OnlyMembers(observed, observedPath, "events", "requests", "retry");
         var events = ReadEvents(observed, observedPath, required: false);
-        int? requests = checks.WholeNumber(observed, observedPath, "requests", 1, 1000, "the number of GET /events this client makes, from 1 to 1000", required: false);
+        var (requests, log) = new ExpectedRequestReader(checks).Read(observed, observedPath, required: false, "the number of requests for /events this client makes, from 1 to 1000");
         int? retry = checks.WholeNumber(observed, observedPath, "retry", 0, int.MaxValue, "the reconnection time in milliseconds this client ends with", required: false);
         if (checks.Errors.Count > before)
         {
@@ -94,7 +94,7 @@ internal sealed class ClientExpectationReader(JsonChecks checks)
         foreach (var (member, same) in new[]
         {
             ("events", events is not null && events.SequenceEqual(expected.Events)),
-            ("requests", requests == expected.Requests),
+            ("requests", requests == expected.Requests && (log is null ? expected.RequestLog is null : expected.RequestLog?.SequenceEqual(log) == true)),
             ("retry", retry is not null && retry == expected.Retry),
         })
         {
@@ -104,7 +104,7 @@ internal sealed class ClientExpectationReader(JsonChecks checks)
             }
         }
 
-        return reason is null || checks.Errors.Count > before ? null : new ClientDeviation(reason, events, requests, retry);
+        return reason is null || checks.Errors.Count > before ? null : new ClientDeviation(reason, events, requests, retry) { RequestLog = log };
     }
 
     /// <summary>The <c>events</c> array of <paramref name="owner"/>; null when it is missing (reported if required) or wrong.</summary>
@@ -139,7 +139,8 @@ internal sealed class ClientExpectationReader(JsonChecks checks)
             }
 
             checks.OnlyMembers(item, itemPath, "type", "data", "lastEventId");
-            string? type = checks.String(item, itemPath, "type", required: true, allowEmpty: false);
+            // A conforming client never dispatches a type '' (§9.2.6 makes it 'message'); a deviating one may.
+            string? type = checks.String(item, itemPath, "type", required: true, allowEmpty: !required);
             string? data = checks.String(item, itemPath, "data", required: true, allowEmpty: true);
             string? id = checks.String(item, itemPath, "lastEventId", required: true, allowEmpty: true);
             if (type is not null && data is not null && id is not null)

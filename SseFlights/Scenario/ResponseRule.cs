@@ -1,18 +1,24 @@
 namespace SseFlights.Scenario;
 
 /// <summary>
-/// How to answer one <c>GET /events</c> instead of the usual way: a status other than 200 (with
+/// How to answer one request for <c>/events</c> instead of the usual way: a status other than 200 (with
 /// <paramref name="Location"/> for a redirect), another Content-Type for the stream, headers withheld for
-/// <paramref name="DelayMs"/>, or a stream ended cleanly after <paramref name="EndAfterMs"/>.
-/// A plain value, so whatever picks the request (a scenario's request number, a fault injected at
-/// run time) can share it.
+/// <paramref name="DelayMs"/>, or a stream ended cleanly after <paramref name="EndAfterMs"/>; a stream held
+/// after its head (<see cref="Hold"/>) or with a faulty transport (<see cref="Transport"/>).
+/// A plain value, so whatever picks the request (a scenario's rule, a fault injected at run time) can share it.
 /// </summary>
 internal sealed record ResponseRule(int Status = 200, string? Location = null, string? ContentType = null, int DelayMs = 0, int? EndAfterMs = null)
 {
     public const int MaxDelayMs = 60_000;
     public const int MaxEndAfterMs = 86_400_000;
 
-    /// <summary>True when the answer is a stream (200), which contentType and endAfterMs shape.</summary>
+    /// <summary>The stream's head and <c>retry:</c> go out, its events wait until the control API releases the client's key.</summary>
+    public bool Hold { get; init; }
+
+    /// <summary>Bandwidth, latency, and a reset, stall or truncation for this stream alone; null for a healthy transport.</summary>
+    public TransportFault? Transport { get; init; }
+
+    /// <summary>True when the answer is a stream (200), which contentType, endAfterMs, hold and the transport faults shape.</summary>
     public bool Streams => Status == 200;
 
     /// <summary>A redirect, which sends the client to its <paramref name="Location"/>.</summary>

@@ -15,8 +15,17 @@ internal sealed record ScenarioDefinition(
     /// <summary>False for a bare stream: a new client gets no snapshot event (and so no id) before the timeline.</summary>
     public bool Snapshot { get; init; } = true;
 
-    /// <summary>Answers for particular <c>GET /events</c>, by request number counted from 1 per <c>client</c> parameter.</summary>
-    public IReadOnlyDictionary<int, ResponseRule> Responses { get; init; } = new Dictionary<int, ResponseRule>();
+    /// <summary>The methods that get the stream at <c>/events</c> (GET by default); any other method but HEAD and OPTIONS gets 405.</summary>
+    public IReadOnlyList<string> Methods { get; init; } = StreamMethodsReader.Default;
+
+    /// <summary>Origins whose pages may read the stream from another site, besides the server's <c>--cors-origin</c>.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
+
+    /// <summary>Answers for particular requests for <c>/events</c>: by number (counted from 1 per <c>client</c> parameter), method or header; the first rule that matches answers.</summary>
+    public IReadOnlyList<ScriptedResponse> Responses { get; init; } = [];
+
+    /// <summary>What a client-pack case's client sends: EventSource's own GET unless the case says otherwise.</summary>
+    public ClientRequest ClientRequest { get; init; } = ClientRequest.EventSource;
 
     /// <summary>What the scenario is for (a client-pack case says what it tests).</summary>
     public string? Description { get; init; }

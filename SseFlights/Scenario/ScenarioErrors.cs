@@ -1,7 +1,7 @@
 namespace SseFlights.Scenario;
 
 /// <summary>Collects every problem in one scenario file, each located by file, line, column and entry path.</summary>
-internal sealed class ScenarioErrors(string fileName, JsonPositionIndex positions)
+internal sealed class ScenarioErrors(string fileName, JsonPositionIndex positions, string rootName = "the scenario")
 {
     private readonly List<(int Line, int Column, string Message)> _found = [];
 
@@ -17,7 +17,7 @@ internal sealed class ScenarioErrors(string fileName, JsonPositionIndex position
     public void Add(string path, string message)
     {
         var (line, column) = positions.Locate(path);
-        string where = path.Length == 0 ? "the scenario" : path;
+        string where = path.Length == 0 ? rootName : path;
         _found.Add((line, column, $"{fileName}:{line}:{column}: {where}: {message}"));
     }
 }

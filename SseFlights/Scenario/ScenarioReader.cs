@@ -10,7 +10,7 @@ namespace SseFlights.Scenario;
 internal sealed class ScenarioReader(JsonChecks checks)
 {
     private static readonly string[] RootMembers =
-        ["name", "description", "repeat", "cycle", "customEvents", "flights", "timeline", "wire", "snapshot", "responses", "expect"];
+        ["name", "description", "repeat", "cycle", "customEvents", "flights", "timeline", "wire", "snapshot", "methods", "corsOrigins", "responses", "clientRequest", "expect"];
     private static readonly string[] FlightMembers = ["flight", "origin", "arrival", "state"];
 
     public ScenarioDefinition? Read(JsonElement root)

@@ -95,6 +95,13 @@ internal sealed class ScenarioClock
         return now - pausedAt;
     }
 
+    /// <summary>Stands still at scenario second <paramref name="seconds"/> from <paramref name="now"/> on (step mode's clock, moved by each advance).</summary>
+    public void StandAt(double seconds, long now)
+    {
+        _start = now - (long)(seconds / _speed * _frequency);
+        _pausedAt = now;
+    }
+
     /// <summary>The timeline from its first entry, with scenario second 0 at <paramref name="now"/>, unpaused.</summary>
     public void Restart(long now)
     {

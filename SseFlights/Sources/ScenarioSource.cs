@@ -35,7 +35,8 @@ internal sealed class ScenarioSource : IEventSource
     // join must not take: it asks while holding the hub's lock, and the order is this lock, then the hub's.
     private readonly long _epochStart;
 
-    public ScenarioSource(ScenarioDefinition scenario, EventHub hub, double speed, TimeProvider time, ILogger log, bool waitForRestart = false, DateTimeOffset? epoch = null)
+    /// <param name="standStill">Step mode: the clock stands at 0 s and moves only by <see cref="Advance"/> (or a resume).</param>
+    public ScenarioSource(ScenarioDefinition scenario, EventHub hub, double speed, TimeProvider time, ILogger log, bool waitForRestart = false, DateTimeOffset? epoch = null, bool standStill = false)
     {
         (_hub, _time, _log, _waitForRestart, _epoch) = (hub, time, log.ForContext<ScenarioSource>(), waitForRestart, epoch);
         _steps = new StepPublisher(hub, _log);
@@ -44,6 +45,10 @@ internal sealed class ScenarioSource : IEventSource
         _clock = new ScenarioClock(scenario, speed, _epochStart, time.TimestampFrequency);
         Speed = speed;
         StartedAt = epoch ?? time.GetUtcNow();
+        if (standStill)
+        {
+            _clock.Pause(_epochStart);
+        }
     }
 
     /// <summary>When the scenario clock started, as wall-clock time (published in /healthz).</summary>
@@ -80,6 +85,13 @@ internal sealed class ScenarioSource : IEventSource
         _clock.Restart(_time.GetTimestamp());
         return _hub.StartCycle();
     });
+
+    /// <summary>
+    /// Plays the steps <paramref name="target"/> reaches at once, through the same publisher as the running
+    /// clock, and leaves the clock standing at the last of them (or at the target second). Only while the clock
+    /// stands still (step mode or a pause), so the test that drives it decides every moment.
+    /// </summary>
+    public AdvanceResult Advance(AdvanceTarget target) => Change(() => ClockSteps.Advance(_clock, _steps, _hub, target, _time.GetTimestamp()));
 
     /// <summary>Where the timeline stands, for GET /api/control.</summary>
     public PlaybackState State()

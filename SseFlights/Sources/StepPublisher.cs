@@ -1,4 +1,5 @@
 using Serilog;
+using SseFlights.Delivery;
 using SseFlights.Hub;
 using SseFlights.Scenario;
 
@@ -13,7 +14,8 @@ namespace SseFlights.Sources;
 internal sealed class StepPublisher(EventHub hub, ILogger log)
 {
     /// <param name="entry">The entry, or null for the start of repeat cycle <paramref name="cycle"/>.</param>
-    public void Fire(long cycle, TimelineEntry? entry, long due, bool replay)
+    /// <returns>The frame published with an id (an event, or a cycle's snapshot); null for a drop or a live-only frame, or after the close.</returns>
+    public Frame? Fire(long cycle, TimelineEntry? entry, long due, bool replay)
     {
         if (entry is null)
         {
@@ -23,32 +25,32 @@ internal sealed class StepPublisher(EventHub hub, ILogger log)
                 log.Information("Cycle {Cycle} begins: board reset, snapshot sent as event {EventId}", cycle + 1, snapshot.Id);
             }
 
-            return;
+            return snapshot;
         }
 
         if (replay && (entry.Kind == EntryKind.Drop || entry.IsLiveOnly))
         {
-            return;
+            return null;
         }
 
         if (entry.Kind == EntryKind.Drop)
         {
             int dropped = hub.DropAll();
             log.Information("Scenario drop at {At}s: cut {Count} streams", entry.At, dropped);
-            return;
+            return null;
         }
 
         if (entry.IsLiveOnly)
         {
             var live = hub.PublishLive(entry, due);
             log.Debug("Live-only {Kind} frame at {At}s: {Bytes} bytes", live.Kind, entry.At, live.Bytes.Length);
-            return;
+            return null;
         }
 
         // Null when the board has closed meanwhile (the control API's close): nothing follows a close.
         if (hub.Publish(entry, due, replay) is not { } frame || replay)
         {
-            return;
+            return null;
         }
 
         log.Debug("Event {EventId} {EventName} at {At}s: {Data}", frame.Id, frame.EventType, entry.At, entry.Data);
@@ -56,5 +58,7 @@ internal sealed class StepPublisher(EventHub hub, ILogger log)
         {
             log.Information("The board has closed with event {EventId}; new streams get 204 No Content", frame.Id);
         }
+
+        return frame;
     }
 }

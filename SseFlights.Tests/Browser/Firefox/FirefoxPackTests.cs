@@ -17,6 +17,8 @@ public class FirefoxPackTests : ClientPackFixture
 
     private protected override string Client => "firefox";
 
+    private protected override bool IsEventSource => true;
+
     private protected override async Task LaunchAsync()
     {
         _warm = await TestServer.StartAsync(Scenarios.Tutorial);
@@ -60,9 +62,9 @@ public class FirefoxPackTests : ClientPackFixture
     /// <summary>A tab in a browser context of its own (the driver's, for a page made without one), which closes with it.</summary>
     private sealed class Page(Firefox firefox, int handle, ScenarioDefinition scenario) : IPackClient
     {
-        public async Task<ClientReport> PlayAsync(Uri stream, CancellationToken cancellationToken)
+        public async Task<ClientReport> PlayAsync(Uri stream, ClientRequest request, CancellationToken cancellationToken)
         {
-            await firefox.SendAsync("goto", new { page = handle, url = EventSourcePackScript.StartPage(stream).AbsoluteUri }).WaitAsync(cancellationToken);
+            await firefox.SendAsync("goto", new { page = handle, url = EventSourcePackScript.StartPage(stream, request).AbsoluteUri }).WaitAsync(cancellationToken);
             var run = await firefox.SendAsync("evaluate", new { page = handle, fn = EventSourcePackScript.Play, args = new object[] { EventSourcePackScript.Arguments(stream, scenario) } })
                 .WaitAsync(cancellationToken);
             return EventSourcePackScript.Report(run);

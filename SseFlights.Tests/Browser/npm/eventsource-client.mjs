@@ -4,9 +4,10 @@
 // NODE_PATH, and the package is ES-module only).
 //
 // The protocol every pack script speaks (Support/NodePackClient.cs), so that the package is loaded
-// before the server's clock starts: prints "ready", reads the stream URL as one line on stdin,
-// connects, and once the source is CLOSED (or the deadline in ms, argv[2], has passed) prints one
-// JSON line:
+// before the server's clock starts: prints "ready", reads the request as one JSON line on stdin
+// ({ "url", "method", "headers", "body" }: an EventSource plays only cases whose request is its own
+// GET, so only the url is used), connects, and once the source is CLOSED (or the deadline in ms,
+// argv[2], has passed) prints one JSON line:
 //   { "events": [{ "type", "data", "lastEventId" }], "reconnectDelays": [ms, ...], "errors": [text, ...], "timedOut": bool }
 import { EventSource } from 'eventsource';
 import { createInterface } from 'node:readline';
@@ -27,9 +28,10 @@ globalThis.setTimeout = function (callback, ms, ...args) {
 // Node loads its fetch lazily, which takes a while on a loaded machine: done before "ready", not after the clock started.
 await (await fetch('data:,')).text();
 const lines = createInterface({ input: process.stdin });
-const url = new Promise(resolve => lines.once('line', resolve));
+const asked = new Promise(resolve => lines.once('line', resolve));
 process.stdout.write('ready\n');
-const source = new EventSource(await url);
+const { url } = JSON.parse(await asked);
+const source = new EventSource(url);
 lines.close();
 
 // Every event the source dispatches, whatever its type (no listener per type needed): the package

@@ -3,8 +3,9 @@
 // ./node_modules from this file's own folder, whatever the working directory.
 //
 // It speaks the protocol of every pack script (Support/NodePackClient.cs): prints "ready", reads the
-// stream URL as one line on stdin, plays the case, and once the client has stopped (or the deadline in
-// ms, argv[2], has passed) prints one JSON line:
+// request as one JSON line on stdin ({ "url", "method", "headers", "body" }: the case's clientRequest,
+// which this client sends as it is, on every reconnect too), plays the case, and once the client has
+// stopped (or the deadline in ms, argv[2], has passed) prints one JSON line:
 //   { "events": [{ "type", "data", "lastEventId" }], "reconnectDelays": [ms, ...], "errors": [text, ...], "timedOut": bool }
 import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { createInterface } from 'node:readline';
@@ -41,7 +42,7 @@ await (await fetch('data:,')).text();
 const lines = createInterface({ input: process.stdin });
 const line = new Promise(resolve => lines.once('line', resolve));
 process.stdout.write('ready\n');
-const url = await line;
+const { url, method, headers, body } = JSON.parse(await line);
 lines.close();
 
 const events = [];
@@ -52,6 +53,9 @@ const timer = setTimeout(() => { timedOut = true; deadline.abort(); }, deadlineM
 
 try {
   await fetchEventSource(url, {
+    method,
+    headers,
+    body: body ?? undefined,
     signal: deadline.signal,
     openWhenHidden: true,
     async onopen(response) {

@@ -78,9 +78,28 @@ function pageOf(command) {
 
 const call = (fn, args) => `(${fn})(...${JSON.stringify(args ?? [])})`;
 
-async function newPage(command) {
+// Tabs and contexts are made and closed one at a time: Firefox ESR was seen to answer a
+// browsingContext.create with "no such frame" (DiscardedBrowsingContextError) while another
+// context was closing.
+let lifecycle = Promise.resolve();
+function oneAtATime(work) {
+  const done = lifecycle.then(work, work);
+  lifecycle = done.catch(() => {});
+  return done;
+}
+
+async function openTab(command) {
   const context = command.context === undefined ? await browser.createBrowserContext() : contexts.get(command.context);
-  const page = await context.newPage();
+  try {
+    return { context, page: await context.newPage() };
+  } catch (error) {
+    if (command.context === undefined) await context.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function newPage(command) {
+  const { context, page } = await oneAtATime(() => openTab(command));
   const handle = nextHandle++;
   pages.set(handle, { page, ownContext: command.context === undefined ? context : null });
   page.on('console', (message) => send({ event: 'console', page: handle, type: message.type(), text: message.text(), location: message.location()?.url ?? '' }));
@@ -108,7 +127,7 @@ async function waitForFunction({ page, fn, args, timeoutMs }) {
 }
 
 const ops = {
-  newContext: async () => { const handle = nextHandle++; contexts.set(handle, await browser.createBrowserContext()); return handle; },
+  newContext: async () => { const handle = nextHandle++; contexts.set(handle, await oneAtATime(() => browser.createBrowserContext())); return handle; },
   newPage,
   goto: async (c) => (await pageOf(c).page.goto(c.url))?.status() ?? null,
   evaluate: async (c) => (await pageOf(c).page.evaluate(call(c.fn, c.args))) ?? null,
@@ -120,11 +139,13 @@ const ops = {
   closePage: async (c) => {
     const { page, ownContext } = pageOf(c);
     pages.delete(c.page);
-    await page.close();
-    await ownContext?.close();
+    await oneAtATime(async () => {
+      await page.close();
+      await ownContext?.close();
+    });
     return null;
   },
-  closeContext: async (c) => { await contexts.get(c.context)?.close(); contexts.delete(c.context); return null; },
+  closeContext: async (c) => { await oneAtATime(async () => contexts.get(c.context)?.close()); contexts.delete(c.context); return null; },
 };
 
 async function run(command) {

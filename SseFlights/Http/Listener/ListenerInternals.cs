@@ -91,6 +91,29 @@ internal sealed class ListenerInternals
         context.Response.Abort();
     }
 
+    /// <summary>
+    /// Aborts a request's connection with a TCP reset rather than a clean close (a transport fault): the
+    /// socket lingers for 0 s, so closing it sends RST and drops whatever is unsent. The socket is closed under
+    /// the listener, as in <see cref="CloseUnanswered"/>; the response's own abort then only tidies up.
+    /// Without the internals there is no socket to reach, and the abort that follows closes it the usual way.
+    /// </summary>
+    public void Reset(HttpListenerContext context)
+    {
+        if (_connection is { } fields && fields.Connection.GetValue(context) is { } connection && fields.Socket.GetValue(connection) is Socket socket)
+        {
+            try
+            {
+                socket.LingerState = new LingerOption(true, 0);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // The peer is gone already: there is nothing left to reset.
+            }
+
+            socket.Close();
+        }
+    }
+
     /// <summary>The connection's own stream under a response stream (the direct path only).</summary>
     public Stream ConnectionStream(Stream responseStream) => (Stream)_responseStream!.Value.Inner.GetValue(responseStream)!;
 

@@ -30,7 +30,7 @@ internal sealed class TestKit : IAsyncDisposable
     {
         cases ??= KitPack.LoadBundled();
         var (kit, port) = await FreePort.StartAsync(
-            port => Program.BuildKit(new KitOptions(port, "localhost"), cases, time ?? TimeProvider.System, Serilog.Core.Logger.None),
+            port => Composition.BuildKit(new KitOptions(port, "localhost"), cases, time ?? TimeProvider.System, Serilog.Core.Logger.None),
             kit => kit.Start());
         var started = new TestKit(kit, port);
         await Task.Yield();

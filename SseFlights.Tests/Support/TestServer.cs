@@ -56,7 +56,7 @@ internal sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(ScenarioDefinition scenario, TimeProvider? time = null, Func<ServerOptions, ServerOptions>? configure = null, IFileSource? files = null, Serilog.ILogger? log = null, WritePath writePath = WritePath.Direct)
     {
         var (server, port) = await FreePort.StartAsync(
-            port => Program.BuildServer((configure ?? (o => o))(BaseOptions(port, time)), scenario, files ?? new EmbeddedFileSource(), time ?? TimeProvider.System, log ?? Serilog.Core.Logger.None, internals: ListenerInternals.Probe(writePath)),
+            port => Composition.BuildServer((configure ?? (o => o))(BaseOptions(port, time)), scenario, files ?? new EmbeddedFileSource(), time ?? TimeProvider.System, log ?? Serilog.Core.Logger.None, internals: ListenerInternals.Probe(writePath)),
             server => server.Start());
         var started = new TestServer(server, port);
         await Task.Yield();
@@ -67,7 +67,7 @@ internal sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartOnPortAsync(string scenarioJson, int port)
     {
         var scenario = ScenarioLoader.Parse(Encoding.UTF8.GetBytes(scenarioJson), "test.json");
-        var server = Program.BuildServer(BaseOptions(port, null), scenario, new EmbeddedFileSource(), TimeProvider.System, Serilog.Core.Logger.None);
+        var server = Composition.BuildServer(BaseOptions(port, null), scenario, new EmbeddedFileSource(), TimeProvider.System, Serilog.Core.Logger.None);
         server.Start();
         var started = new TestServer(server, port);
         await Task.Yield();

@@ -37,5 +37,5 @@ public class ServerStartTests
     }
 
     private static SseFlightsServer Build(ServerOptions options) =>
-        Program.BuildServer(options, ScenarioLoader.LoadBundled(), new EmbeddedFileSource(), TimeProvider.System, Serilog.Core.Logger.None);
+        Composition.BuildServer(options, ScenarioLoader.LoadBundled(), new EmbeddedFileSource(), TimeProvider.System, Serilog.Core.Logger.None);
 }

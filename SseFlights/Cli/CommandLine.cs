@@ -13,12 +13,12 @@ namespace SseFlights.Cli;
 /// </summary>
 internal sealed class CommandLine
 {
-    private readonly Option<int> _port = Number("--port", "PORT", 5000, 1, 65535, "a whole number from 1 to 65535", "Port to listen on.", "-p");
+    private readonly Option<int> _port = OptionParsers.Number("--port", "PORT", 5000, 1, 65535, "a whole number from 1 to 65535", "Port to listen on.", "-p");
     private readonly Option<string> _host = new("--host")
     {
         Description = "Host to serve: localhost (answers localhost and 127.0.0.1, loopback only), or 0.0.0.0 / * for every interface.",
         DefaultValueFactory = _ => ServerOptions.Defaults.Host,
-        CustomParser = ParseHost,
+        CustomParser = OptionParsers.ParseHost,
     };
     private readonly Option<string?> _scenario = new("--scenario", "-s")
     {
@@ -30,39 +30,39 @@ internal sealed class CommandLine
         Description = "Folder to serve the page from. [default: the bundled page]",
         HelpName = "DIR",
     };
-    private readonly Option<double> _speed = Number("--speed", "X", 1.0, 1e-3, 1e6, "a number greater than 0 (at most 1000000)", "Play the timeline this many times faster.");
-    private readonly Option<double> _heartbeat = Number("--heartbeat", "SECONDS", 15.0, 0.05, 3600, "a number of seconds greater than 0 (at most 3600)", "Seconds of silence before a stream gets a heartbeat comment.");
-    private readonly Option<int> _retry = Number("--retry", "MS", 3000, 0, 86_400_000, "a whole number of milliseconds from 0 to 86400000", "The retry: value sent to clients, in milliseconds.");
-    private readonly Option<int> _history = Number("--history", "N", 1024, 0, 1_000_000, "a whole number from 0 to 1000000", "Events kept for resend after a reconnect.");
-    private readonly Option<double> _drain = Number("--drain", "SECONDS", 0.0, 0, 3600, "a number of seconds from 0 to 3600", "On SIGTERM or Ctrl+C, end the open streams spread evenly over this many seconds (a second signal ends the rest at once), so clients reconnect elsewhere a few at a time.");
-    private readonly Option<int> _maxClients = Number("--max-clients", "N", 10_000, 1, 1_000_000, "a whole number from 1 to 1000000", "Most event streams open at once; more get 503.");
+    private readonly Option<double> _speed = OptionParsers.Number("--speed", "X", 1.0, 1e-3, 1e6, "a number greater than 0 (at most 1000000)", "Play the timeline this many times faster.");
+    private readonly Option<double> _heartbeat = OptionParsers.Number("--heartbeat", "SECONDS", 15.0, 0.05, 3600, "a number of seconds greater than 0 (at most 3600)", "Seconds of silence before a stream gets a heartbeat comment.");
+    private readonly Option<int> _retry = OptionParsers.Number("--retry", "MS", 3000, 0, 86_400_000, "a whole number of milliseconds from 0 to 86400000", "The retry: value sent to clients, in milliseconds.");
+    private readonly Option<int> _history = OptionParsers.Number("--history", "N", 1024, 0, 1_000_000, "a whole number from 0 to 1000000", "Events kept for resend after a reconnect.");
+    private readonly Option<double> _drain = OptionParsers.Number("--drain", "SECONDS", 0.0, 0, 3600, "a number of seconds from 0 to 3600", "On SIGTERM or Ctrl+C, end the open streams spread evenly over this many seconds (a second signal ends the rest at once), so clients reconnect elsewhere a few at a time.");
+    private readonly Option<int> _maxClients = OptionParsers.Number("--max-clients", "N", 10_000, 1, 1_000_000, "a whole number from 1 to 1000000", "Most event streams open at once; more get 503.");
     private readonly Option<DateTimeOffset?> _epoch = new("--epoch")
     {
         Description = "Instant the scenario clock starts from, ISO 8601 with Z or an offset, e.g. 2026-12-01T08:00:00Z; replicas given the same one play identical streams. [default: when the server starts]",
         HelpName = "TIME",
-        CustomParser = ParseEpoch,
+        CustomParser = OptionParsers.ParseEpoch,
     };
-    private readonly Option<double> _skew = Number("--skew", "SECONDS", 2.0, 0, 60, "a number of seconds from 0 to 60", "With --epoch: a Last-Event-ID this far ahead of this replica's clock is held until reached, not answered with a snapshot.");
+    private readonly Option<double> _skew = OptionParsers.Number("--skew", "SECONDS", 2.0, 0, 60, "a number of seconds from 0 to 60", "With --epoch: a Last-Event-ID this far ahead of this replica's clock is held until reached, not answered with a snapshot.");
     private readonly Option<string[]> _cors = new("--cors-origin")
     {
         Description = "Origin allowed to read the stream from another site (repeatable; '*' for any). [default: none]",
         HelpName = "ORIGIN",
         Arity = ArgumentArity.OneOrMore,
-        CustomParser = ParseOrigins,
+        CustomParser = OptionParsers.ParseOrigins,
     };
     private readonly Option<LogEventLevel> _logLevel = new("--log-level")
     {
         Description = "Least important log level shown: Verbose, Debug, Information, Warning, Error, Fatal.",
         HelpName = "LEVEL",
         DefaultValueFactory = _ => ServerOptions.Defaults.LogLevel,
-        CustomParser = ParseLogLevel,
+        CustomParser = OptionParsers.ParseLogLevel,
     };
     private readonly Option<string> _logFormat = new("--log-format")
     {
         Description = "Log as readable text or as JSON lines.",
         HelpName = "text|json",
         DefaultValueFactory = _ => "text",
-        CustomParser = ParseLogFormat,
+        CustomParser = OptionParsers.ParseLogFormat,
     };
     private readonly Option<bool> _control = new("--control")
     {
@@ -91,7 +91,7 @@ internal sealed class CommandLine
     private readonly Option<string> _natsStream = PublishArguments.NatsStream();
     private readonly Option<string?> _natsCreds = PublishArguments.NatsCreds();
     private readonly Option<long> _natsMaxMessages = PublishArguments.NatsMaxMessages();
-    private readonly Option<int> _natsSnapshotEvery = PublishArguments.Number(
+    private readonly Option<int> _natsSnapshotEvery = OptionParsers.Number(
         "--nats-snapshot-every", "N", ServerOptions.DefaultNatsSnapshotEvery, 1, 1_000_000, "a whole number from 1 to 1000000",
         "With --nats: store the board as the newest snapshot every N entries, for replicas that start after older messages are gone.");
     private readonly Argument<string> _validateFile = new("FILE") { Description = "The scenario file to check." };
@@ -182,87 +182,5 @@ internal sealed class CommandLine
         {
             result.AddError($"--nats-snapshot-every ({snapshotEvery}) must be less than --nats-max-msgs ({maxMessages}): a replica that starts later needs a snapshot newer than the oldest message the stream keeps");
         }
-    }
-
-    private static Option<T> Number<T>(string name, string helpName, T defaultValue, T min, T max, string wanted, string description, params string[] aliases)
-        where T : INumber<T>
-    {
-        return new Option<T>(name, aliases)
-        {
-            Description = description,
-            HelpName = helpName,
-            DefaultValueFactory = _ => defaultValue,
-            CustomParser = result =>
-            {
-                string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-                if (T.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out T? value) && value >= min && value <= max)
-                {
-                    return value;
-                }
-
-                result.AddError($"{name} must be {wanted}; got '{token}'");
-                return defaultValue;
-            },
-        };
-    }
-
-    private static DateTimeOffset? ParseEpoch(ArgumentResult result)
-    {
-        string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-        if (EpochPattern.IsMatch(token) && DateTimeOffset.TryParse(token, CultureInfo.InvariantCulture, DateTimeStyles.None, out var epoch))
-        {
-            return epoch;
-        }
-
-        result.AddError($"--epoch must be an ISO 8601 time with Z or an offset, such as 2026-12-01T08:00:00Z or 2026-12-01T09:00:00+01:00; got '{token}'");
-        return null;
-    }
-
-    // A time without Z or an offset would mean a different instant on each machine's time zone.
-    private static readonly Regex EpochPattern = new(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant);
-
-    internal static string ParseHost(ArgumentResult result)
-    {
-        string host = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-        if (host.Length == 0 || host.Any(c => c is '/' or ':' or ' ' || char.IsControl(c)))
-        {
-            result.AddError($"--host must be a host name or address such as localhost, 127.0.0.1 or 0.0.0.0; got '{host}'");
-        }
-
-        return host;
-    }
-
-    private static string[] ParseOrigins(ArgumentResult result)
-    {
-        var origins = result.Tokens.Select(t => t.Value).ToArray();
-        foreach (string origin in origins.Where(o => !OriginSyntax.IsValid(o)))
-        {
-            result.AddError($"--cors-origin must be an origin such as https://example.com or http://localhost:3000 (no path), or '*'; got '{origin}'");
-        }
-
-        return origins;
-    }
-
-    private static LogEventLevel ParseLogLevel(ArgumentResult result)
-    {
-        string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-        if (Enum.TryParse(token, ignoreCase: true, out LogEventLevel level) && Enum.IsDefined(level) && !int.TryParse(token, out _))
-        {
-            return level;
-        }
-
-        result.AddError($"--log-level must be one of Verbose, Debug, Information, Warning, Error, Fatal; got '{token}'");
-        return ServerOptions.Defaults.LogLevel;
-    }
-
-    private static string ParseLogFormat(ArgumentResult result)
-    {
-        string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-        if (token is not ("text" or "json"))
-        {
-            result.AddError($"--log-format must be text or json; got '{token}'");
-        }
-
-        return token;
     }
 }

@@ -8,12 +8,12 @@ internal sealed record KitOptions(int Port, string Host);
 /// <summary>The <c>kit</c> subcommand's arguments, each checked with a message that says what would be right.</summary>
 internal sealed class KitArguments
 {
-    private readonly Option<int> _port = PublishArguments.Number("--port", "PORT", ServerOptions.Defaults.Port, 1, 65535, "a whole number from 1 to 65535", "Port to listen on.");
+    private readonly Option<int> _port = OptionParsers.Number("--port", "PORT", ServerOptions.Defaults.Port, 1, 65535, "a whole number from 1 to 65535", "Port to listen on.");
     private readonly Option<string> _host = new("--host")
     {
         Description = "Host to serve: localhost (answers localhost and 127.0.0.1, loopback only), or 0.0.0.0 / * for every interface (to grade a phone's browser).",
         DefaultValueFactory = _ => ServerOptions.Defaults.Host,
-        CustomParser = CommandLine.ParseHost,
+        CustomParser = OptionParsers.ParseHost,
     };
 
     public Command Command(Func<KitOptions, CancellationToken, Task<int>> kit)

@@ -23,7 +23,7 @@ internal sealed class PublishArguments
         Description = "The scenario whose timeline to publish. [required]",
         HelpName = "FILE",
     };
-    private readonly Option<double> _speed = Number("--speed", "X", 1.0, 1e-3, 1e6, "a number greater than 0 (at most 1000000)", "Play the timeline this many times faster.");
+    private readonly Option<double> _speed = OptionParsers.Number("--speed", "X", 1.0, 1e-3, 1e6, "a number greater than 0 (at most 1000000)", "Play the timeline this many times faster.");
 
     public Command Command(Func<PublishOptions, CancellationToken, Task<int>> publish)
     {
@@ -110,31 +110,7 @@ internal sealed class PublishArguments
     };
 
     /// <summary><c>--nats-max-msgs N</c>: the stream's bound when it is created.</summary>
-    public static Option<long> NatsMaxMessages() => Number(
+    public static Option<long> NatsMaxMessages() => OptionParsers.Number(
         "--nats-max-msgs", "N", NatsLogOptions.DefaultMaxMessages, 1, 1_000_000_000, "a whole number from 1 to 1000000000",
         "The most messages the stream keeps when this creates it (the oldest go first).");
-
-    /// <summary>A number from <paramref name="min"/> to <paramref name="max"/>, or one line saying what would be right.</summary>
-    public static Option<T> Number<T>(string name, string helpName, T defaultValue, T min, T max, string wanted, string description)
-        where T : INumber<T>
-    {
-        return new Option<T>(name)
-        {
-            Description = description,
-            HelpName = helpName,
-            DefaultValueFactory = _ => defaultValue,
-            CustomParser = result =>
-            {
-                string token = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
-                var styles = typeof(T) == typeof(double) ? NumberStyles.Float : NumberStyles.None;
-                if (T.TryParse(token, styles, CultureInfo.InvariantCulture, out T? value) && value >= min && value <= max)
-                {
-                    return value;
-                }
-
-                result.AddError($"{name} must be {wanted}; got '{token}'");
-                return defaultValue;
-            },
-        };
-    }
 }

@@ -20,8 +20,8 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    private static readonly TimelineEntry CloseEntry = new(0, 0, EntryKind.Close, EventNames.Close, "", null);
     private readonly ILogger _log = log.ForContext<ControlEndpoints>();
+    private readonly TimelineActions _timeline = new(hub, player, scenario, log, live);
 
     public static bool Owns(string path) => path == "/api/control" || path.StartsWith("/api/control/", StringComparison.Ordinal);
 
@@ -38,7 +38,7 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
         string method = context.Request.HttpMethod;
         if (path == "/api/control")
         {
-            await (method == "GET" ? StateAsync(response) : Responses.MethodNotAllowedAsync(response, "GET")).ConfigureAwait(false);
+            await (method == "GET" ? _timeline.StateAsync(response) : Responses.MethodNotAllowedAsync(response, "GET")).ConfigureAwait(false);
             return;
         }
 
@@ -61,7 +61,7 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
             return;
         }
 
-        byte[]? body = await ReadBodyAsync(context.Request).ConfigureAwait(false);
+        byte[]? body = await RequestBody.ReadBytesAsync(context.Request, MaxBodyBytes).ConfigureAwait(false);
         if (body is null)
         {
             response.KeepAlive = false;
@@ -72,28 +72,12 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
         await (action switch
         {
             "events" => EventAsync(response, body),
-            "drop" => DropAsync(response),
-            "close" => CloseAsync(response),
-            "pause" => PauseAsync(response),
-            "resume" => ResumeAsync(response),
-            _ => RestartAsync(response),
+            "drop" => _timeline.DropAsync(response),
+            "close" => _timeline.CloseAsync(response),
+            "pause" => _timeline.PauseAsync(response),
+            "resume" => _timeline.ResumeAsync(response),
+            _ => _timeline.RestartAsync(response),
         }).ConfigureAwait(false);
-    }
-
-    private Task StateAsync(HttpListenerResponse response)
-    {
-        if (live is not null)
-        {
-            return live.StateAsync(response);
-        }
-
-        var state = player.State();
-        var (lastId, closed) = hub.Progress();
-        var next = state.NextEntry is { } index
-            ? new ControlNext(index, KindOf(scenario.Timeline[index]), scenario.Timeline[index].IsEvent ? scenario.Timeline[index].EventName : null, Math.Round(state.NextAt!.Value, 3), state.NextInSeconds is { } s ? Math.Round(s, 3) : null)
-            : null;
-        var body = new ControlState(state.Paused ? "paused" : "playing", Math.Round(state.ScenarioSeconds, 3), state.Cycle + 1, next, lastId, closed, hub.ClientCount);
-        return Responses.JsonAsync(response, JsonSerializer.SerializeToUtf8Bytes(body, ControlJsonContext.Default.ControlState));
     }
 
     private Task EventAsync(HttpListenerResponse response, byte[] body)
@@ -115,7 +99,7 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
 
         if (entry.Kind == EntryKind.Drop)
         {
-            return DropAsync(response);
+            return _timeline.DropAsync(response);
         }
 
         if (live is not null)
@@ -135,129 +119,10 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
         var frame = hub.PublishIf(entry, onBoard => (problem = SingleEntryReader.BoardProblem(entry, errors, onBoard)) is null);
         if (frame is null)
         {
-            return problem is null ? ClosedAsync(response) : Responses.TextAsync(response, 422, problem);
+            return problem is null ? TimelineActions.ClosedAsync(response) : Responses.TextAsync(response, 422, problem);
         }
 
         _log.Information("Control: injected {EventName} as event {EventId}: {Data}", frame.EventType, frame.Id, entry.Data);
         return Responses.JsonAsync(response, JsonSerializer.SerializeToUtf8Bytes(new ControlCreated(frame.Id), ControlJsonContext.Default.ControlCreated), status: 201);
-    }
-
-    private Task DropAsync(HttpListenerResponse response)
-    {
-        if (live is not null)
-        {
-            return live.DropAsync(response);
-        }
-
-        int dropped = hub.DropAll();
-        _log.Information("Control: dropped {Count} streams", dropped);
-        return NoContentAsync(response);
-    }
-
-    private Task CloseAsync(HttpListenerResponse response)
-    {
-        if (live is not null)
-        {
-            return live.CloseAsync(response);
-        }
-
-        if (hub.PublishIf(CloseEntry, canApply: null) is not { } frame)
-        {
-            return ClosedAsync(response);
-        }
-
-        _log.Information("Control: closed the board with event {EventId}; new streams get 204 No Content", frame.Id);
-        return NoContentAsync(response);
-    }
-
-    private Task PauseAsync(HttpListenerResponse response)
-    {
-        if (live is not null)
-        {
-            return live.TimelineOwnedAsync(response, "pause");
-        }
-
-        bool paused = player.Pause();
-        _log.Information(paused ? "Control: paused the timeline at {Seconds:0.###}s" : "Control: pause asked, already paused at {Seconds:0.###}s", player.State().ScenarioSeconds);
-        return NoContentAsync(response);
-    }
-
-    private Task ResumeAsync(HttpListenerResponse response)
-    {
-        if (live is not null)
-        {
-            return live.TimelineOwnedAsync(response, "resume");
-        }
-
-        if (player.Resume() is { } pause)
-        {
-            _log.Information("Control: resumed the timeline after a pause of {Seconds:0.###}s; later entries shift by it", pause.TotalSeconds);
-        }
-        else
-        {
-            _log.Information("Control: resume asked, the timeline was playing");
-        }
-
-        return NoContentAsync(response);
-    }
-
-    private Task RestartAsync(HttpListenerResponse response)
-    {
-        if (live is not null)
-        {
-            return live.TimelineOwnedAsync(response, "restart");
-        }
-
-        if (hub.Progress().Closed)
-        {
-            return ClosedAsync(response);
-        }
-
-        var snapshot = player.Restart();
-        _log.Information("Control: restarted the scenario; board reset, snapshot sent as event {EventId}", snapshot.Id);
-        return NoContentAsync(response);
-    }
-
-    /// <summary>What a timeline entry is, as GET /api/control names it.</summary>
-    private static string KindOf(TimelineEntry entry) => entry.Kind switch
-    {
-        EntryKind.Drop => "drop",
-        EntryKind.Comment => "comment",
-        EntryKind.Retry => "retry",
-        EntryKind.Raw => "raw",
-        _ => "event",
-    };
-
-    private static Task ClosedAsync(HttpListenerResponse response) =>
-        Responses.TextAsync(response, 409, "Conflict: the board has closed; restart the server to play again.");
-
-    private static Task NoContentAsync(HttpListenerResponse response)
-    {
-        Responses.Empty(response, 204);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>The whole body, or null if it is over <see cref="MaxBodyBytes"/> (read no further than that).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpListenerRequest request)
-    {
-        if (request.ContentLength64 > MaxBodyBytes)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.InputStream.ReadAsync(chunk).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 }

@@ -15,11 +15,15 @@ internal static class RequestBody
     /// the connection, which every answer of ours closes anyway; reading it first is what lets the
     /// client see the answer instead of a reset for unread data.
     /// </summary>
-    public static async Task<(bool Fits, string Text)> ReadAsync(HttpListenerRequest request, int limit = MaxBytes)
+    public static async Task<(bool Fits, string Text)> ReadAsync(HttpListenerRequest request, int limit = MaxBytes) =>
+        await ReadBytesAsync(request, limit).ConfigureAwait(false) is { } bytes ? (true, Encoding.UTF8.GetString(bytes)) : (false, "");
+
+    /// <summary>The whole body, or null when it is over <paramref name="limit"/> bytes (read no further than that).</summary>
+    public static async Task<byte[]?> ReadBytesAsync(HttpListenerRequest request, int limit = MaxBytes)
     {
         if (request.ContentLength64 > limit)
         {
-            return (false, "");
+            return null;
         }
 
         using var buffer = new MemoryStream();
@@ -29,12 +33,12 @@ internal static class RequestBody
         {
             if (buffer.Length + read > limit)
             {
-                return (false, "");
+                return null;
             }
 
             buffer.Write(chunk, 0, read);
         }
 
-        return (true, Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        return buffer.ToArray();
     }
 }

@@ -77,7 +77,7 @@ public class ArrivedOnlyBodyTests
     {
         var inner = new ArrivingBody();
         using var stop = new CancellationTokenSource();
-        await using var body = new ArrivedOnlyBody(inner, stop.Token);
+        await using var body = new ArrivedOnlyBody(inner, stop.Token, TimeSpan.FromMinutes(1));
         var buffer = new byte[64];
         inner.Arrive("data: 1\n\n");
         inner.Arrive("data: 2\n\n");
@@ -91,11 +91,28 @@ public class ArrivedOnlyBodyTests
 
     [Test]
     [CancelAfter(10_000)]
-    public async Task Read_WaitingWhenTheStopComes_EndsTheBody()
+    public async Task Read_WaitingWhenTheStopComes_GetsBytesThatReachItInTheGrace()
     {
         var inner = new ArrivingBody();
         using var stop = new CancellationTokenSource();
-        await using var body = new ArrivedOnlyBody(inner, stop.Token);
+        await using var body = new ArrivedOnlyBody(inner, stop.Token, TimeSpan.FromMinutes(1));
+        var buffer = new byte[64];
+
+        var reading = ReadAsync(body, buffer);
+        await stop.CancelAsync();
+        inner.Arrive("data: 1\n\n");
+
+        Assert.That(await reading, Is.EqualTo("data: 1\n\n"), "received before the stop took effect, so kept");
+        Assert.That(await ReadAsync(body, buffer), Is.Empty, "nothing more had arrived: the body ends without waiting again");
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task Read_WaitingWhenTheStopComes_EndsTheBodyAfterTheGrace()
+    {
+        var inner = new ArrivingBody();
+        using var stop = new CancellationTokenSource();
+        await using var body = new ArrivedOnlyBody(inner, stop.Token, TimeSpan.Zero);
         var buffer = new byte[64];
 
         var reading = ReadAsync(body, buffer);

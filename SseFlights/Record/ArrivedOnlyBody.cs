@@ -1,22 +1,28 @@
 namespace SseFlights.Record;
 
 /// <summary>
-/// A response body that ends at a stop, but only after what had already arrived: a read waiting when
-/// the stop comes ends the body unless its bytes came in meanwhile, and every read after the stop
-/// gives only bytes already received (a read that would have to wait ends the body). So Ctrl+C writes
-/// every event the machine had received, however busy it was, and never waits for more. A read is
-/// never cancelled (that would close the connection under bytes already received); one left waiting is
-/// abandoned with the response.
+/// A response body that ends at a stop, but only after what had already arrived. Every read after the
+/// stop gives only bytes already received (on Linux a socket read tries at once, so those complete it
+/// synchronously). The read in flight when the stop comes gets a short grace: bytes the kernel had
+/// already received may still be on their way to it through the socket engine's threads, slower on a
+/// busy machine. So Ctrl+C writes every event the machine had received and waits for nothing more than
+/// that grace. A read is never cancelled (that would close the connection under bytes already
+/// received); one left waiting is abandoned with the response.
 /// </summary>
 internal sealed class ArrivedOnlyBody : Stream
 {
+    /// <summary>How long the read in flight at the stop may still take: a wall-clock grace for the socket, not the recording's clock.</summary>
+    public static readonly TimeSpan DefaultGrace = TimeSpan.FromMilliseconds(500);
+
     private readonly Stream _inner;
+    private readonly TimeSpan _grace;
     private readonly Task _stopped;
     private readonly CancellationTokenRegistration _registration;
 
-    public ArrivedOnlyBody(Stream inner, CancellationToken stop)
+    public ArrivedOnlyBody(Stream inner, CancellationToken stop, TimeSpan? grace = null)
     {
         _inner = inner;
+        _grace = grace ?? DefaultGrace;
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _registration = stop.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), stopped);
         _stopped = stopped.Task;
@@ -40,9 +46,15 @@ internal sealed class ArrivedOnlyBody : Stream
     {
         // On Linux a socket read first tries at once, so bytes already received complete it synchronously.
         var read = _inner.ReadAsync(buffer, CancellationToken.None).AsTask();
-        if (!read.IsCompleted && !_stopped.IsCompleted)
+        bool inFlightAtStop = !read.IsCompleted && !_stopped.IsCompleted;
+        if (inFlightAtStop)
         {
             await Task.WhenAny(read, _stopped).ConfigureAwait(false);
+        }
+
+        if (!read.IsCompleted && inFlightAtStop)
+        {
+            await Task.WhenAny(read, Task.Delay(_grace)).ConfigureAwait(false);
         }
 
         if (read.IsCompleted)

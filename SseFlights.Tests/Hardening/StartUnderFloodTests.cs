@@ -18,7 +18,7 @@ public class StartUnderFloodTests
     public async Task FreshProcess_StartedWhileClientsFloodItsPort_ServesHealthz50TimesOutOf50()
     {
         var failures = new List<string>();
-        var rates = new List<double>();
+        var paces = new FloodPaces();
         for (int run = 1; run <= 50; run++)
         {
             int port = FreePort.Reserve();
@@ -29,18 +29,18 @@ public class StartUnderFloodTests
                 failures.Add($"start {run}: exit {await program.WaitForExitAsync(TimeSpan.FromSeconds(5))}: {program.Stderr.Trim()}");
             }
 
-            rates.Add(flood.Rate);
+            paces.Add(flood);
         }
 
         Assert.That(failures, Is.Empty, "starts that failed");
-        Assert.That(rates.Min(), Is.GreaterThanOrEqualTo(1000), "the flood's connection attempts per second");
-        Assert.That(rates.Max(), Is.LessThan(AttemptsPerSecond * 1.5), "the flood keeps its pace");
+        paces.AssertFlooded();
     }
 
     [Test]
     [CancelAfter(120_000)]
     public async Task InProcessStart_WhileClientsFloodItsPort_ServesHealthz20TimesOutOf20()
     {
+        var paces = new FloodPaces();
         for (int run = 1; run <= 20; run++)
         {
             int port = FreePort.Reserve();
@@ -49,7 +49,32 @@ public class StartUnderFloodTests
 
             using var health = await server.Http.GetAsync("healthz");
             Assert.That(health.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"start {run}");
-            Assert.That(flood.Rate, Is.GreaterThanOrEqualTo(1000), $"start {run}: the flood's connection attempts per second");
+            paces.Add(flood);
+        }
+
+        paces.AssertFlooded();
+    }
+
+    /// <summary>
+    /// The floods' pace over all the starts: one start takes a tenth of a second, too short for its own
+    /// rate to say anything on a busy machine, so the precondition is checked on the whole run.
+    /// </summary>
+    private sealed class FloodPaces
+    {
+        private long _attempts;
+        private TimeSpan _elapsed;
+
+        public void Add(ConnectionFlood flood)
+        {
+            _attempts += flood.Attempts;
+            _elapsed += flood.Elapsed;
+        }
+
+        public void AssertFlooded()
+        {
+            double rate = _attempts / _elapsed.TotalSeconds;
+            Assert.That(rate, Is.GreaterThanOrEqualTo(1000), $"the floods' connection attempts per second over all starts ({_attempts} in {_elapsed.TotalSeconds:0.0} s)");
+            Assert.That(rate, Is.LessThan(AttemptsPerSecond * 1.5), "the flood keeps its pace");
         }
     }
 }

@@ -27,6 +27,9 @@ internal sealed class ConnectionFlood : IAsyncDisposable
     /// <summary>Connection attempts made so far.</summary>
     public long Attempts => Interlocked.Read(ref _attempts);
 
+    /// <summary>How long the flood has been running.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
     /// <summary>Attempts per second since the flood began.</summary>
     public double Rate => Attempts / _clock.Elapsed.TotalSeconds;
 

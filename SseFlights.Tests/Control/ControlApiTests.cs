@@ -174,6 +174,22 @@ public class ControlApiTests
         Assert.That((await server.GetJsonAsync("healthz")).GetProperty("lastEventId").GetInt64(), Is.EqualTo(0));
     }
 
+    [TestCase("events")]
+    [TestCase("faults")]
+    [TestCase("advance")]
+    [CancelAfter(30_000)]
+    public async Task EveryActionWithABody_Over64KiB_Is413WithTheLimit_AndAnotherMethodIs405(string action)
+    {
+        await using var server = await StartAsync();
+        string big = "{\"data\": \"" + new string((char)120, 64 * 1024) + "\"}";
+
+        var (status, body, _) = await PostAsync(server, action, big);
+        Assert.That((status, body), Is.EqualTo((HttpStatusCode.RequestEntityTooLarge, "Content too large: a control request body may be at most 65536 bytes.\n")));
+        var (getStatus, getBody, response) = await SendAsync(server, HttpMethod.Get, "api/control/" + action);
+        Assert.That((getStatus, getBody, response.Content.Headers.Allow.Single()), Is.EqualTo((HttpStatusCode.MethodNotAllowed, "Method not allowed; use POST.\n", "POST")));
+        Assert.That((await server.GetJsonAsync("healthz")).GetProperty("lastEventId").GetInt64(), Is.EqualTo(0));
+    }
+
     [Test]
     [CancelAfter(60_000)]
     public async Task Events_Injected_ReachesEachOf100StreamsOnce_AndIsResentOnResume()

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Serilog;
+using SseFlights.Http.Control;
 using SseFlights.Hub;
 using SseFlights.Sources;
 using SseFlights.Scenario;
@@ -18,8 +19,6 @@ namespace SseFlights.Http;
 /// <param name="more">Further actions by name (faults, the request log, the stepping clock), each answering its own methods.</param>
 internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, ScenarioDefinition scenario, ControlAuth auth, ILogger log, IReadOnlyDictionary<string, Func<HttpListenerContext, Task>>? more = null, LiveControl? live = null)
 {
-    public const int MaxBodyBytes = 64 * 1024;
-
     private readonly ILogger _log = log.ForContext<ControlEndpoints>();
     private readonly TimelineActions _timeline = new(hub, player, scenario, log, live);
 
@@ -61,11 +60,9 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
             return;
         }
 
-        byte[]? body = await RequestBody.ReadBytesAsync(context.Request, MaxBodyBytes).ConfigureAwait(false);
-        if (body is null)
+        if (await RequestBody.ReadBytesAsync(context.Request).ConfigureAwait(false) is not { } body)
         {
-            response.KeepAlive = false;
-            await Responses.TextAsync(response, 413, $"Content too large: a control request body may be at most {MaxBodyBytes} bytes.").ConfigureAwait(false);
+            await ControlBody.TooLargeAsync(response).ConfigureAwait(false);
             return;
         }
 
@@ -90,7 +87,7 @@ internal sealed class ControlEndpoints(EventHub hub, ScenarioSource player, Scen
         }
         catch (JsonException ex)
         {
-            return Responses.TextAsync(response, 400, $"Bad request: malformed JSON at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}.");
+            return ControlBody.MalformedAsync(response, ex);
         }
         catch (ScenarioException ex)
         {

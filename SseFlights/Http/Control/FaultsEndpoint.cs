@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Serilog;
 using SseFlights.Scenario;
@@ -19,39 +18,14 @@ internal sealed class FaultsEndpoint(ControlFaults faults, ILogger log)
 
     public async Task HandleAsync(HttpListenerContext context)
     {
-        var response = context.Response;
-        if (context.Request.HttpMethod != "POST")
+        if (await ControlBody.ReadPostAsync(context, Read).ConfigureAwait(false) is not { } fault)
         {
-            await Responses.MethodNotAllowedAsync(response, "POST").ConfigureAwait(false);
-            return;
-        }
-
-        var (fits, body) = await RequestBody.ReadAsync(context.Request).ConfigureAwait(false);
-        if (!fits)
-        {
-            await Responses.TextAsync(response, 413, $"Content too large: a control request body may be at most {RequestBody.MaxBytes} bytes.").ConfigureAwait(false);
-            return;
-        }
-
-        Fault fault;
-        try
-        {
-            fault = ControlBody.Read(Encoding.UTF8.GetBytes(body), Read);
-        }
-        catch (JsonException ex)
-        {
-            await Responses.TextAsync(response, 400, $"Bad request: malformed JSON at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}.").ConfigureAwait(false);
-            return;
-        }
-        catch (ScenarioException ex)
-        {
-            await Responses.TextAsync(response, 422, string.Join("\n", ex.Errors)).ConfigureAwait(false);
             return;
         }
 
         faults.Set(fault.Rule, fault.Count);
         _log.Information("Control: the next {Count} requests for the stream get {Rule}", fault.Count, fault.Rule);
-        Responses.Empty(response, 204);
+        Responses.Empty(context.Response, 204);
     }
 
     private static Fault? Read(JsonElement root, JsonChecks checks)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Serilog;
 using SseFlights.Scenario;
@@ -18,30 +17,12 @@ internal sealed class StepEndpoints(ScenarioSource player, StreamHolds holds, IL
 
     public async Task AdvanceAsync(HttpListenerContext context)
     {
+        if (await ControlBody.ReadPostAsync(context, ReadTarget).ConfigureAwait(false) is not { } target)
+        {
+            return;
+        }
+
         var response = context.Response;
-        if (context.Request.HttpMethod != "POST")
-        {
-            await Responses.MethodNotAllowedAsync(response, "POST").ConfigureAwait(false);
-            return;
-        }
-
-        var (fits, body) = await RequestBody.ReadAsync(context.Request).ConfigureAwait(false);
-        AdvanceTarget target;
-        try
-        {
-            target = fits ? ControlBody.Read(Encoding.UTF8.GetBytes(body), ReadTarget) : throw new ScenarioException(["request: the body is over 64 KiB"]);
-        }
-        catch (JsonException ex)
-        {
-            await Responses.TextAsync(response, 400, $"Bad request: malformed JSON at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}.").ConfigureAwait(false);
-            return;
-        }
-        catch (ScenarioException ex)
-        {
-            await Responses.TextAsync(response, 422, string.Join("\n", ex.Errors)).ConfigureAwait(false);
-            return;
-        }
-
         var result = player.Advance(target);
         switch (result.Refused)
         {

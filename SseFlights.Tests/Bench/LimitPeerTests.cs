@@ -202,21 +202,7 @@ public class LimitPeerTests
     /// <summary>Stops the peer with SIGTERM on its own PID and returns its exit code.</summary>
     private static async Task<int> StopAsync(Process process)
     {
-        if (!process.HasExited)
-        {
-            await RunAsync("kill", ["-TERM", process.Id.ToString()], TimeSpan.FromSeconds(10));
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill();
-                await process.WaitForExitAsync();
-            }
-        }
-
+        await Signals.TerminateAsync(process, TimeSpan.FromSeconds(10));
         return process.ExitCode;
     }
 

@@ -30,7 +30,7 @@ public class LiveReplicatedBoardTests : BrowserTest
         long joined = (await page.FramesAsync())[0].Id!.Value;
 
         // Messages 50 ms apart from outside: notes, board updates, and every tenth one the replicas refuse.
-        using var stopPublishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopPublishing = new ScopedCancellation(cancellationToken);
         var publishing = PublishAsync(outside, stopPublishing.Token);
         await WaitForIdAsync(page, 40);
         var streams = await Task.WhenAll(replicas.Replicas.Select(r => r.Http.GetStringAsync("healthz", cancellationToken)));

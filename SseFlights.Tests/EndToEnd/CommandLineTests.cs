@@ -9,7 +9,6 @@ namespace SseFlights.Tests.EndToEnd;
 public class CommandLineTests
 {
     private const int Sigint = 2;
-    private const int Sigterm = 15;
 
     [TestCase("--port", "abc", "sseflights: --port must be a whole number from 1 to 65535; got 'abc' (see --help)")]
     [TestCase("--port", "70000", "sseflights: --port must be a whole number from 1 to 65535; got '70000' (see --help)")]
@@ -70,7 +69,7 @@ public class CommandLineTests
         await Readiness.RequireAsync(program, port);
         using var http = new HttpClient();
         Assert.That(await http.GetStringAsync($"http://localhost:{port}/"), Is.EqualTo("<!doctype html><title>mine</title>"));
-        program.Signal(Sigterm);
+        program.Signal(Signals.Sigterm);
         Assert.That(await program.WaitForExitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(0));
     }
 
@@ -131,7 +130,7 @@ public class CommandLineTests
         Assert.That((code, stderr), Is.EqualTo((1, $"sseflights: port {port} is already in use; choose another with --port\n")));
     }
 
-    [TestCase(Sigterm)]
+    [TestCase(Signals.Sigterm)]
     [TestCase(Sigint)]
     [CancelAfter(60_000)]
     public async Task Signal_EndsOpenStreamsCleanlyAndExits0(int signal)
@@ -169,7 +168,7 @@ public class CommandLineTests
         Assert.That(page.Content.Headers.ContentType!.ToString(), Is.EqualTo("text/html; charset=utf-8"));
         var info = JsonDocument.Parse(await http.GetStringAsync("api/scenario")).RootElement;
         Assert.That(info.GetProperty("name").GetString(), Is.EqualTo("Morning arrivals"));
-        program.Signal(Sigterm);
+        program.Signal(Signals.Sigterm);
         Assert.That(await program.WaitForExitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(0));
     }
 
@@ -180,7 +179,7 @@ public class CommandLineTests
         int port = FreePort.Reserve();
         await using var program = BuiltProgram.Start("--port", port.ToString(), "--log-format", "json");
         await Readiness.RequireAsync(program, port);
-        program.Signal(Sigterm);
+        program.Signal(Signals.Sigterm);
         Assert.That(await program.WaitForExitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(0));
 
         var lines = program.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -200,7 +199,7 @@ public class CommandLineTests
         await using var program = BuiltProgram.Start("--port", port.ToString(), "--host", "0.0.0.0");
         await Readiness.RequireAsync(program, port);
         Assert.That(program.Stdout, Does.Contain("WRN] Listening on every interface (--host 0.0.0.0): the board is now reachable from the network"));
-        program.Signal(Sigterm);
+        program.Signal(Signals.Sigterm);
         Assert.That(await program.WaitForExitAsync(TimeSpan.FromSeconds(5)), Is.EqualTo(0));
     }
 }

@@ -8,7 +8,6 @@ namespace SseFlights.Tests.EndToEnd;
 /// <summary>--epoch on the built program: bad values, --help, and two processes started apart serving the same bytes.</summary>
 public class EpochTests
 {
-    private const int Sigterm = 15;
 
     private const string Repeating = """
         { "name": "Replicated", "repeat": true, "cycle": 1,
@@ -85,8 +84,8 @@ public class EpochTests
         Assert.That(framesB, Is.EqualTo(framesA));
         // Ten frames from newest - 4 on (every fifth a cycle's snapshot): the resend, then live ones.
         Assert.That(framesA, Does.StartWith("retry: 3000\n\nevent: ").And.Contain($"\nid: {newest - 4}\n\n").And.EndWith($"\nid: {newest + 5}\n\n"));
-        a.Signal(Sigterm);
-        b.Signal(Sigterm);
+        a.Signal(Signals.Sigterm);
+        b.Signal(Signals.Sigterm);
         Assert.That((await a.WaitForExitAsync(TimeSpan.FromSeconds(10)), await b.WaitForExitAsync(TimeSpan.FromSeconds(10))), Is.EqualTo((0, 0)));
     }
 

@@ -12,7 +12,6 @@ namespace SseFlights.Tests.Hardening;
 [NonParallelizable]
 public class DrainTests
 {
-    private const int Sigterm = 15;
 
     [Test]
     [CancelAfter(120_000)]
@@ -22,7 +21,7 @@ public class DrainTests
         var clients = await OpenAsync(server, 300);
 
         long signalled = Stopwatch.GetTimestamp();
-        server.Program.Signal(Sigterm);
+        server.Program.Signal(Signals.Sigterm);
         await RefusedAsync(server.Port);
         Assert.That(clients.Count(c => c.Ended), Is.LessThan(30), "streams ended by the time the port refused");
 
@@ -51,10 +50,10 @@ public class DrainTests
         await using var server = await ServerProcess.StartAsync(Scenarios.Busy(600, 0.1), "--log-level", "Warning", "--drain", "60");
         var clients = await OpenAsync(server, 100);
 
-        server.Program.Signal(Sigterm);
+        server.Program.Signal(Signals.Sigterm);
         await Eventually.TrueAsync(() => clients.Count(c => c.Ended) >= 3, TimeSpan.FromSeconds(10), "the drain to have ended a few streams");
         Assert.That(clients.Count(c => c.Ended), Is.LessThan(50), "a 60 s drain is only beginning");
-        server.Program.Signal(Sigterm);
+        server.Program.Signal(Signals.Sigterm);
 
         int code = await server.Program.WaitForExitAsync(TimeSpan.FromSeconds(3));
         await Eventually.TrueAsync(() => clients.All(c => c.Ended), TimeSpan.FromSeconds(10), "every stream to end");

@@ -23,7 +23,7 @@ public class ShutdownAndLimitsTests
         }
 
         await Eventually.ValueAsync(server.ClientsAsync, n => n == 1000, TimeSpan.FromSeconds(30), "1000 open streams");
-        server.Program.Signal(15);
+        server.Program.Signal(Signals.Sigterm);
 
         // Ending 1,000 streams is one clean last chunk each; the process must be gone within 2 s.
         int code = await server.Program.WaitForExitAsync(TimeSpan.FromSeconds(2));
@@ -46,7 +46,7 @@ public class ShutdownAndLimitsTests
         await using var client = await RawSseClient.ConnectAsync(server.Port);
         await Eventually.ValueAsync(server.ClientsAsync, n => n == 1, TimeSpan.FromSeconds(10), "the open stream");
 
-        server.Program.Signal(15);
+        server.Program.Signal(Signals.Sigterm);
         await Eventually.TrueAsync(() => client.Ended, TimeSpan.FromSeconds(10), "the stream to end");
 
         // The moment the stream has ended, as a reconnecting client would: the port already refuses.

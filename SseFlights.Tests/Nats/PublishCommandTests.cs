@@ -115,7 +115,7 @@ public class PublishCommandTests
         await using var feeder = BuiltProgram.Start("publish", "--nats", server.Url, "--scenario", scenario, "--speed", "20");
         await Eventually.ValueAsync(() => LastSequenceAsync(reader), last => last >= 14, TimeSpan.FromSeconds(30), "three cycles begun");
 
-        feeder.Signal(15);
+        feeder.Signal(Signals.Sigterm);
 
         Assert.That(await feeder.WaitForExitAsync(TimeSpan.FromSeconds(20)), Is.EqualTo(0), feeder.Stderr);
         Assert.That(feeder.Stderr, Is.Empty);

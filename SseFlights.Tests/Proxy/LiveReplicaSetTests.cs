@@ -65,11 +65,12 @@ public partial class LiveReplicaSetTests
         var nginx = await replicas.StartNginxAsync();
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1000 }) { BaseAddress = new Uri(nginx.BaseUrl), Timeout = Timeout.InfiniteTimeSpan };
+        using var stopFollowers = new ScopedCancellation(cancellationToken);
         var followers = Enumerable.Range(0, Clients).Select(_ => new LiveFollower(http)).ToList();
-        var following = followers.Select(f => Task.Run(() => f.RunAsync(cancellationToken), cancellationToken)).ToList();
+        var following = followers.Select(f => Task.Run(() => f.RunAsync(stopFollowers.Token), stopFollowers.Token)).ToList();
         await Eventually.TrueAsync(() => followers.All(f => f.Received.Count > 0), TimeSpan.FromSeconds(30), "every client's snapshot");
 
-        using var stopSources = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopSources = new ScopedCancellation(cancellationToken);
         var control = new ControlLoad(replicas);
         var outside = await ExternalLoad.ConnectAsync(nats.Url);
         var sources = Task.WhenAll(control.RunAsync(stopSources.Token), outside.RunAsync(stopSources.Token));
@@ -93,11 +94,17 @@ public partial class LiveReplicaSetTests
         TestContext.Out.WriteLine($"{Elapsed()}: nats-server back, every replica ok");
 
         // The feeder plays its scenario into the same log.
-        string feed = Path.Combine(Directory.CreateTempSubdirectory("sseflights-feed-").FullName, "feed.json");
-        await File.WriteAllTextAsync(feed, FeedScenario(), cancellationToken);
-        await using (var feeder = BuiltProgram.Start("publish", "--nats", nats.Url, "--scenario", feed))
+        string feedFolder = Directory.CreateTempSubdirectory("sseflights-feed-").FullName;
+        try
         {
+            string feed = Path.Combine(feedFolder, "feed.json");
+            await File.WriteAllTextAsync(feed, FeedScenario(), cancellationToken);
+            await using var feeder = BuiltProgram.Start("publish", "--nats", nats.Url, "--scenario", feed);
             Assert.That(await feeder.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(0), feeder.Stdout + feeder.Stderr);
+        }
+        finally
+        {
+            RunningProgram.DeleteFolder(feedFolder);
         }
 
         TestContext.Out.WriteLine($"{Elapsed()}: the feeder has played its 30 entries, sequence {recorder.Last}");

@@ -94,7 +94,7 @@ internal sealed class BuiltProgram : IAsyncDisposable
 
     public void Signal(int signal)
     {
-        if (Kill(_process.Id, signal) != 0)
+        if (!Signals.Send(_process.Id, signal))
         {
             throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed");
         }
@@ -122,7 +122,4 @@ internal sealed class BuiltProgram : IAsyncDisposable
             }
         }
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

@@ -63,7 +63,12 @@ internal sealed class LiveFollower(HttpClient http)
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException)
             {
-                // Cut (a drop, a killed replica): reconnect, as EventSource would.
+                // Cut (a drop, a killed replica): reconnect, as EventSource would; a refused connect (nginx gone)
+                // waits a moment first, as EventSource's retry does, rather than spin.
+                if (ex is HttpRequestException)
+                {
+                    await Task.Delay(100, cancellationToken);
+                }
             }
         }
     }

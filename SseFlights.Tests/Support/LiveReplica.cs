@@ -8,21 +8,8 @@ namespace SseFlights.Tests.Support;
 /// the custom events), on a free port or a given one, from a folder of its own, stopped by its PID. It
 /// is ready once /healthz answers 200, which a replica catching up with its log does not.
 /// </summary>
-internal sealed class LiveReplica : IAsyncDisposable
+internal sealed class LiveReplica(BuiltProgram program, int port, string folder) : RunningProgram(program, port, "127.0.0.1", folder)
 {
-    private LiveReplica(BuiltProgram program, int port)
-    {
-        Program = program;
-        Port = port;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(15) };
-    }
-
-    public BuiltProgram Program { get; }
-
-    public int Port { get; }
-
-    public HttpClient Http { get; }
-
     /// <summary>Starts a replica and waits until it says it is live (listening); <paramref name="ready"/> also waits until /healthz is 200.</summary>
     public static async Task<LiveReplica> StartAsync(string scenarioJson, string natsUrl, int? port = null, bool ready = true, params string[] options)
     {
@@ -33,21 +20,31 @@ internal sealed class LiveReplica : IAsyncDisposable
             int chosen = port ?? FreePort.Reserve();
             var program = BuiltProgram.StartExecutable(
                 BuiltProgram.ExecutablePath, folder, [.. options, "--nats", natsUrl, "--port", chosen.ToString(), "--scenario", "scenario.json"]);
-            var replica = new LiveReplica(program, chosen);
             await program.WaitForOutputAsync(Readiness.LiveLine, Readiness.DefaultTimeout);
             if (program.Stdout.Contains(Readiness.LiveLine, StringComparison.Ordinal))
             {
-                if (ready)
+                var replica = new LiveReplica(program, chosen, folder);
+                try
                 {
-                    await replica.WaitReadyAsync(TimeSpan.FromSeconds(60));
+                    if (ready)
+                    {
+                        await replica.WaitReadyAsync(TimeSpan.FromSeconds(60));
+                    }
+                }
+                catch
+                {
+                    // Never leave a replica running behind a failed start.
+                    await replica.DisposeAsync();
+                    throw;
                 }
 
                 return replica;
             }
 
-            await replica.DisposeAsync();
+            await program.DisposeAsync();
             if (attempt == 3 || port is not null)
             {
+                DeleteFolder(folder);
                 Assert.Fail($"the live replica did not start:\n{program.Stdout}\n{program.Stderr}");
             }
         }
@@ -80,10 +77,4 @@ internal sealed class LiveReplica : IAsyncDisposable
     /// <summary>The lines of its output that contain <paramref name="text"/>.</summary>
     public IReadOnlyList<string> Lines(string text) =>
         [.. Program.Stdout.Split('\n').Where(l => l.Contains(text, StringComparison.Ordinal))];
-
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await Program.DisposeAsync();
-    }
 }

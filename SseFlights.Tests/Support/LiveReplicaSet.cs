@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace SseFlights.Tests.Support;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace SseFlights.Tests.Support;
 /// of the first three. A replica can be killed and replaced on its port, or one started late beside
 /// them; everything started is stopped by PID on dispose, nginx first.
 /// </summary>
-internal sealed partial class LiveReplicaSet(string scenario, string natsUrl, string[] options) : IAsyncDisposable
+internal sealed class LiveReplicaSet(string scenario, string natsUrl, string[] options) : IAsyncDisposable
 {
     private readonly List<LiveReplica> _replicas = [];
     private readonly List<LiveReplica> _retired = [];
@@ -22,34 +20,19 @@ internal sealed partial class LiveReplicaSet(string scenario, string natsUrl, st
     public NginxProcess? Nginx { get; private set; }
 
     /// <summary>Starts <paramref name="count"/> replicas side by side and waits until each serves (caught up).</summary>
-    public async Task StartAsync(int count)
-    {
-        var starting = Enumerable.Range(0, count).Select(_ => LiveReplica.StartAsync(scenario, natsUrl, options: options)).ToList();
-        try
-        {
-            _replicas.AddRange(await Task.WhenAll(starting));
-        }
-        catch
-        {
-            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
-            {
-                await started.Result.DisposeAsync();
-            }
-
-            throw;
-        }
-    }
+    public async Task StartAsync(int count) =>
+        _replicas.AddRange(await RunningProgram.StartSideBySideAsync(count, () => LiveReplica.StartAsync(scenario, natsUrl, options: options)));
 
     /// <summary>The shipped replicas-live.conf in nginx, its three server lines pointed at the first three replicas.</summary>
     public async Task<NginxProcess> StartNginxAsync()
     {
         int[] ports = [.. _replicas.Take(3).Select(r => r.Port)];
-        Nginx = await NginxProcess.StartAsync(listen => Pointed(File.ReadAllText(ConfigPath), listen, ports));
+        Nginx = await NginxProcess.StartAsync(listen => NginxFront.Point(File.ReadAllText(ConfigPath), listen, ports, "replicas-live.conf"));
         return Nginx;
     }
 
     /// <summary>SIGKILL: the replica vanishes mid-stream; nothing ends cleanly.</summary>
-    public void Kill(int index) => _replicas[index].Program.Signal(ReplicaSet.Sigkill);
+    public void Kill(int index) => _replicas[index].Program.Signal(Signals.Sigkill);
 
     /// <summary>A fresh process on the killed replica's port, started now (it catches up with the log before it serves).</summary>
     public async Task<LiveReplica> ReplaceAsync(int index)
@@ -69,27 +52,5 @@ internal sealed partial class LiveReplicaSet(string scenario, string natsUrl, st
         return replica;
     }
 
-    private static string Pointed(string template, int listen, IReadOnlyList<int> ports)
-    {
-        string config = template.Replace("listen 80;", $"listen 127.0.0.1:{listen};", StringComparison.Ordinal);
-        Assert.That(ServerLine().Matches(config), Has.Count.EqualTo(3), "replicas-live.conf must list three replicas");
-        int next = 0;
-        return ServerLine().Replace(config, m => $"server 127.0.0.1:{ports[next++]}{m.Groups[1].Value};");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Nginx is not null)
-        {
-            await Nginx.DisposeAsync();
-        }
-
-        foreach (var replica in _replicas.Concat(_retired))
-        {
-            await replica.DisposeAsync();
-        }
-    }
-
-    [GeneratedRegex(@"server 127\.0\.0\.1:500\d( [^;]*)?;")]
-    private static partial Regex ServerLine();
+    public ValueTask DisposeAsync() => NginxFront.StopAsync(Nginx, _replicas.Concat(_retired));
 }

@@ -11,7 +11,6 @@ namespace SseFlights.Tests.Support;
 internal sealed class NatsServer : IAsyncDisposable
 {
     public const string Executable = "/usr/sbin/nats-server";
-    private const int SigTerm = 15;
 
     private readonly string? _user;
     private readonly string? _password;
@@ -76,20 +75,7 @@ internal sealed class NatsServer : IAsyncDisposable
         }
 
         _process = null;
-        if (!process.HasExited)
-        {
-            _ = Kill(process.Id, SigTerm);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill();
-                await process.WaitForExitAsync();
-            }
-        }
+        await Signals.TerminateAsync(process, TimeSpan.FromSeconds(10));
 
         process.Dispose();
     }
@@ -152,7 +138,4 @@ internal sealed class NatsServer : IAsyncDisposable
         await StopAsync();
         return false;
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

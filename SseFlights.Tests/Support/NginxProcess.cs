@@ -14,7 +14,6 @@ namespace SseFlights.Tests.Support;
 internal sealed partial class NginxProcess : IAsyncDisposable
 {
     public const string Executable = "/usr/sbin/nginx";
-    private const int SigTerm = 15;
 
     private readonly Process _process;
 
@@ -154,20 +153,7 @@ internal sealed partial class NginxProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        if (!_process.HasExited)
-        {
-            _ = Kill(_process.Id, SigTerm);
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await _process.WaitForExitAsync(wait.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
+        await Signals.TerminateAsync(_process, TimeSpan.FromSeconds(5), tree: true);
 
         _process.Dispose();
         try
@@ -188,7 +174,4 @@ internal sealed partial class NginxProcess : IAsyncDisposable
 
     [GeneratedRegex(@"server\s+127\.0\.0\.1:5000;")]
     private static partial Regex UpstreamServerLine();
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

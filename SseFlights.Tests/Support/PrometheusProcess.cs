@@ -111,20 +111,7 @@ internal sealed class PrometheusProcess : IAsyncDisposable
 
     private async Task StopAsync(bool deleteFolder)
     {
-        if (!_process.HasExited)
-        {
-            _ = Kill(_process.Id, 15);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await _process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill();
-                await _process.WaitForExitAsync();
-            }
-        }
+        await Signals.TerminateAsync(_process, TimeSpan.FromSeconds(10));
 
         _process.Dispose();
         Http.Dispose();
@@ -135,7 +122,4 @@ internal sealed class PrometheusProcess : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(deleteFolder: true);
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

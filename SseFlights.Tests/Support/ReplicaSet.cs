@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace SseFlights.Tests.Support;
 
@@ -10,10 +9,8 @@ namespace SseFlights.Tests.Support;
 /// three of them. A replica can be killed, replaced by a fresh process on its own port (a rolling
 /// restart), or started late; everything started is stopped by PID on dispose, nginx first.
 /// </summary>
-internal sealed partial class ReplicaSet : IAsyncDisposable
+internal sealed class ReplicaSet : IAsyncDisposable
 {
-    public const int Sigkill = 9;
-    public const int Sigterm = 15;
 
     private readonly string[] _options;
     private readonly List<ServerProcess> _replicas = [];
@@ -64,24 +61,8 @@ internal sealed partial class ReplicaSet : IAsyncDisposable
         }
     }
 
-    private async Task StartSideBySideAsync(int count)
-    {
-        var starting = Enumerable.Range(0, count).Select(_ => ServerProcess.StartAsync(Scenario, _options)).ToList();
-        try
-        {
-            _replicas.AddRange(await Task.WhenAll(starting));
-        }
-        catch
-        {
-            // Never leave a started replica behind a failed start.
-            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
-            {
-                await started.Result.DisposeAsync();
-            }
-
-            throw;
-        }
-    }
+    private async Task StartSideBySideAsync(int count) =>
+        _replicas.AddRange(await RunningProgram.StartSideBySideAsync(count, () => ServerProcess.StartAsync(Scenario, _options)));
 
     /// <summary>Another replica on the same epoch, started now: its history is rebuilt from the scenario, as after a late start.</summary>
     public async Task<ServerProcess> StartLateAsync()
@@ -99,7 +80,7 @@ internal sealed partial class ReplicaSet : IAsyncDisposable
     public async Task<NginxProcess> StartNginxAsync(params int[] ports)
     {
         int[] upstreams = ports.Length > 0 ? ports : [.. _replicas.Take(3).Select(r => r.Port)];
-        Nginx = await NginxProcess.StartAsync(listen => Pointed(File.ReadAllText(ReplicasConfigPath), listen, upstreams));
+        Nginx = await NginxProcess.StartAsync(listen => NginxFront.Point(File.ReadAllText(ReplicasConfigPath), listen, upstreams, "replicas.conf"));
         return Nginx;
     }
 
@@ -112,7 +93,7 @@ internal sealed partial class ReplicaSet : IAsyncDisposable
     {
         var old = _replicas[index];
         var clock = Stopwatch.StartNew();
-        old.Program.Signal(Sigterm);
+        old.Program.Signal(Signals.Sigterm);
         int code = await old.Program.WaitForExitAsync(TimeSpan.FromSeconds(10));
         Assert.That(code, Is.EqualTo(0), $"replica {index} after SIGTERM exited {code}: {old.Program.Stderr}");
         var stopping = clock.Elapsed;
@@ -122,7 +103,7 @@ internal sealed partial class ReplicaSet : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the replica vanishes mid-stream, its connections reset, nothing ends cleanly.</summary>
-    public void Kill(int index) => _replicas[index].Program.Signal(Sigkill);
+    public void Kill(int index) => _replicas[index].Program.Signal(Signals.Sigkill);
 
     /// <summary>The newest id replica <paramref name="index"/> has issued.</summary>
     public async Task<long> NewestIdAsync(int index) => (await _replicas[index].HealthAsync()).GetProperty("lastEventId").GetInt64();
@@ -130,28 +111,5 @@ internal sealed partial class ReplicaSet : IAsyncDisposable
     /// <summary>Streams open on each replica now, by /healthz.</summary>
     public async Task<int[]> StreamsAsync() => await Task.WhenAll(_replicas.Select(r => r.ClientsAsync()));
 
-    /// <summary>The shipped file, listening on the test's port, its three server lines pointed at the replicas (their options kept).</summary>
-    private static string Pointed(string template, int listen, IEnumerable<int> ports)
-    {
-        string config = template.Replace("listen 80;", $"listen 127.0.0.1:{listen};", StringComparison.Ordinal);
-        Assert.That(ServerLine().Matches(config), Has.Count.EqualTo(3), "replicas.conf must list three replicas");
-        using var port = ports.GetEnumerator();
-        return ServerLine().Replace(config, m => port.MoveNext() ? $"server 127.0.0.1:{port.Current}{m.Groups[1].Value};" : m.Value);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Nginx is not null)
-        {
-            await Nginx.DisposeAsync();
-        }
-
-        foreach (var replica in _replicas.Concat(_retired))
-        {
-            await replica.DisposeAsync();
-        }
-    }
-
-    [GeneratedRegex(@"server 127\.0\.0\.1:500\d( [^;]*)?;")]
-    private static partial Regex ServerLine();
+    public ValueTask DisposeAsync() => NginxFront.StopAsync(Nginx, _replicas.Concat(_retired));
 }

@@ -3,21 +3,8 @@ using System.Text.Json;
 namespace SseFlights.Tests.Support;
 
 /// <summary>The built program serving a scenario on a free port, with its thread count and RSS readable from /proc.</summary>
-internal sealed class ServerProcess : IAsyncDisposable
+internal sealed class ServerProcess(BuiltProgram program, int port, string folder) : RunningProgram(program, port, "localhost", folder)
 {
-    private ServerProcess(BuiltProgram program, int port)
-    {
-        Program = program;
-        Port = port;
-        Http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}/"), Timeout = TimeSpan.FromSeconds(15) };
-    }
-
-    public BuiltProgram Program { get; }
-
-    public int Port { get; }
-
-    public HttpClient Http { get; }
-
     public static Task<ServerProcess> StartAsync(string scenarioJson, params string[] options) =>
         StartExecutableAsync(BuiltProgram.ExecutablePath, scenarioJson, null, options);
 
@@ -53,19 +40,21 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 if (await Readiness.WaitAsync(program, port))
                 {
-                    return new ServerProcess(program, port);
+                    return new ServerProcess(program, port, folder);
                 }
             }
             catch
             {
                 // Never leave a server running behind a failed start.
                 await program.DisposeAsync();
+                DeleteFolder(folder);
                 throw;
             }
 
             await program.DisposeAsync();
             if (attempt == 3)
             {
+                DeleteFolder(folder);
                 Assert.Fail("the server did not start: " + program.Stderr);
             }
         }
@@ -94,11 +83,5 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         string line = File.ReadLines($"/proc/{Program.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
         return int.Parse(line[field.Length..].Trim().Split(' ')[0]);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await Program.DisposeAsync();
     }
 }

@@ -116,10 +116,17 @@ public class LiveReplicaTests
         Assert.That(await ControlAsync(b, "drop"), Is.EqualTo((HttpStatusCode.NoContent, "")));
         await Eventually.TrueAsync(() => onA.Ended && onB.Ended, TimeSpan.FromSeconds(10), "both streams cut by the drop");
 
-        using var state = new HttpRequestMessage(HttpMethod.Get, "api/control");
-        state.Headers.Authorization = new("Bearer", Token);
-        using var answer = await a.Http.SendAsync(state, cancellationToken);
-        Assert.That(await answer.Content.ReadAsStringAsync(cancellationToken), Is.EqualTo($$"""{"state":"live","log":"the stream sseflights at {{nats.Url}}","lastEventId":0,"closed":false,"openStreams":0}"""));
+        // The client sees its stream end a moment before the server has counted it gone.
+        string controlState = await Eventually.ValueAsync(
+            async () =>
+            {
+                using var state = new HttpRequestMessage(HttpMethod.Get, "api/control");
+                state.Headers.Authorization = new("Bearer", Token);
+                using var answer = await a.Http.SendAsync(state, cancellationToken);
+                return await answer.Content.ReadAsStringAsync(cancellationToken);
+            },
+            body => body.Contains("\"openStreams\":0", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "no stream open on replica a after the drop");
+        Assert.That(controlState, Is.EqualTo($$"""{"state":"live","log":"the stream sseflights at {{nats.Url}}","lastEventId":0,"closed":false,"openStreams":0}"""));
         Assert.That((onA.CleanEnd, onB.CleanEnd), Is.EqualTo((true, true)), "a drop ends a stream cleanly, as in a scenario");
         await onA.DisposeAsync();
         await onB.DisposeAsync();

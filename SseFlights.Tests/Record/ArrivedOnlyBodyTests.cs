@@ -49,31 +49,32 @@ public class ArrivedOnlyBodyTests
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
-    private static async Task<string> ReadAsync(Stream body, byte[] buffer)
+    /// <summary>One read of the body, its wait bounded by the test's own deadline (the read itself is never cancelled).</summary>
+    private static async Task<string> ReadAsync(Stream body, byte[] buffer, CancellationToken deadline)
     {
-        int n = await body.ReadAsync(buffer);
+        int n = await body.ReadAsync(buffer).AsTask().WaitAsync(deadline);
         return Encoding.UTF8.GetString(buffer, 0, n);
     }
 
     [Test]
     [CancelAfter(10_000)]
-    public async Task Read_BeforeTheStop_GivesWhatArrives()
+    public async Task Read_BeforeTheStop_GivesWhatArrives(CancellationToken deadline)
     {
         var inner = new ArrivingBody();
         using var stop = new CancellationTokenSource();
         await using var body = new ArrivedOnlyBody(inner, stop.Token);
         var buffer = new byte[64];
 
-        var reading = ReadAsync(body, buffer);
+        var reading = ReadAsync(body, buffer, deadline);
         Assert.That(reading.IsCompleted, Is.False, "nothing has arrived yet");
         inner.Arrive("data: 1\n\n");
 
-        Assert.That(await reading, Is.EqualTo("data: 1\n\n"));
+        Assert.That(await reading.WaitAsync(deadline), Is.EqualTo("data: 1\n\n"));
     }
 
     [Test]
     [CancelAfter(10_000)]
-    public async Task Read_AfterTheStop_GivesWhatHadAlreadyArrivedThenEnds()
+    public async Task Read_AfterTheStop_GivesWhatHadAlreadyArrivedThenEnds(CancellationToken deadline)
     {
         var inner = new ArrivingBody();
         using var stop = new CancellationTokenSource();
@@ -84,41 +85,41 @@ public class ArrivedOnlyBodyTests
 
         await stop.CancelAsync();
 
-        Assert.That(await ReadAsync(body, buffer), Is.EqualTo("data: 1\n\n"));
-        Assert.That(await ReadAsync(body, buffer), Is.EqualTo("data: 2\n\n"));
-        Assert.That(await ReadAsync(body, buffer), Is.Empty, "nothing more had arrived: the body ends without waiting");
+        Assert.That(await ReadAsync(body, buffer, deadline), Is.EqualTo("data: 1\n\n"));
+        Assert.That(await ReadAsync(body, buffer, deadline), Is.EqualTo("data: 2\n\n"));
+        Assert.That(await ReadAsync(body, buffer, deadline), Is.Empty, "nothing more had arrived: the body ends without waiting");
     }
 
     [Test]
     [CancelAfter(10_000)]
-    public async Task Read_WaitingWhenTheStopComes_GetsBytesThatReachItInTheGrace()
+    public async Task Read_WaitingWhenTheStopComes_GetsBytesThatReachItInTheGrace(CancellationToken deadline)
     {
         var inner = new ArrivingBody();
         using var stop = new CancellationTokenSource();
         await using var body = new ArrivedOnlyBody(inner, stop.Token, TimeSpan.FromMinutes(1));
         var buffer = new byte[64];
 
-        var reading = ReadAsync(body, buffer);
+        var reading = ReadAsync(body, buffer, deadline);
         await stop.CancelAsync();
         inner.Arrive("data: 1\n\n");
 
-        Assert.That(await reading, Is.EqualTo("data: 1\n\n"), "received before the stop took effect, so kept");
-        Assert.That(await ReadAsync(body, buffer), Is.Empty, "nothing more had arrived: the body ends without waiting again");
+        Assert.That(await reading.WaitAsync(deadline), Is.EqualTo("data: 1\n\n"), "received before the stop took effect, so kept");
+        Assert.That(await ReadAsync(body, buffer, deadline), Is.Empty, "nothing more had arrived: the body ends without waiting again");
     }
 
     [Test]
     [CancelAfter(10_000)]
-    public async Task Read_WaitingWhenTheStopComes_EndsTheBodyAfterTheGrace()
+    public async Task Read_WaitingWhenTheStopComes_EndsTheBodyAfterTheGrace(CancellationToken deadline)
     {
         var inner = new ArrivingBody();
         using var stop = new CancellationTokenSource();
         await using var body = new ArrivedOnlyBody(inner, stop.Token, TimeSpan.Zero);
         var buffer = new byte[64];
 
-        var reading = ReadAsync(body, buffer);
+        var reading = ReadAsync(body, buffer, deadline);
         await stop.CancelAsync();
 
-        Assert.That(await reading, Is.Empty);
+        Assert.That(await reading.WaitAsync(deadline), Is.Empty);
         Assert.That(inner.Reads, Is.EqualTo(1), "the waiting read is left, not repeated");
     }
 }

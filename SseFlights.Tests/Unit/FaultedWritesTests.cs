@@ -31,11 +31,19 @@ public class FaultedWritesTests
         new(7, _body, new StreamLimits(64, 64 * 1024, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15)), Heartbeat, _time, new ServerMetrics(_meter, _time), Serilog.Core.Logger.None,
             fault, () => Interlocked.Increment(ref _resets));
 
-    private static void Offer(StreamDelivery session, Frame frame)
+    private static void Offer(StreamDelivery session, Frame frame, bool wakeHere = false)
     {
         if (session.Offer(frame) == Offered.Waiting)
         {
-            session.WakeOnPool();
+            if (wakeHere)
+            {
+                // The writer runs on this thread: whatever it would write, it has written when this returns.
+                session.WakeHere();
+            }
+            else
+            {
+                session.WakeOnPool();
+            }
         }
     }
 
@@ -157,8 +165,8 @@ public class FaultedWritesTests
         var run = session.RunAsync(Retry, [Event(1)], release: release.Task);
         await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
 
-        Offer(session, Event(2));
-        Offer(session, Event(3));
+        Offer(session, Event(2), wakeHere: true);
+        Offer(session, Event(3), wakeHere: true);
         Assert.That(_body.Writes, Is.EqualTo(new[] { "retry: 1\n\n" }), "held: the head and retry: only");
         release.SetResult();
         await _body.WhenWritesStarted(3).WaitAsync(cancellationToken);
@@ -176,7 +184,7 @@ public class FaultedWritesTests
         var run = session.RunAsync(Retry, [Event(1)], release: new TaskCompletionSource().Task);
         await _body.WhenWritesStarted(1).WaitAsync(cancellationToken);
 
-        Offer(session, Event(2));
+        Offer(session, Event(2), wakeHere: true);
         session.Finish(StreamEndReason.Shutdown);
         await run.WaitAsync(cancellationToken);
 

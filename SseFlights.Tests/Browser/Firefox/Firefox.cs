@@ -87,6 +87,8 @@ internal sealed class Firefox : IAsyncDisposable
     }
 
     /// <summary>Sends <paramref name="op"/> with <paramref name="fields"/> and returns its value; an error in the browser throws <see cref="FirefoxException"/>.</summary>
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(5);
+
     public async Task<JsonElement> SendAsync(string op, object? fields = null)
     {
         var command = fields is null ? new JsonObject() : JsonSerializer.SerializeToNode(fields)!.AsObject();
@@ -96,7 +98,8 @@ internal sealed class Firefox : IAsyncDisposable
         var answer = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = answer;
         await WriteLineAsync(command.ToJsonString());
-        return await answer.Task;
+        // A driver that died fails every pending command; one that hangs fails it here, past any test's budget.
+        return await answer.Task.WaitAsync(AnswerTimeout);
     }
 
     /// <summary>Routes what page <paramref name="handle"/> reports (console, pageerror, request) to <paramref name="handler"/>.</summary>

@@ -32,9 +32,9 @@ public class FirefoxKitPageTests
         using var report = JsonDocument.Parse(json);
 
         KitReport.AssertMatchesThePack(report.RootElement, "firefox");
-        var table = await firefox.SendAsync("evaluate", new { page, fn = "() => [...document.querySelectorAll('#cases tr')].map(r => `${r.dataset.case}: ${r.dataset.outcome}`)" });
+        var table = await firefox.SendAsync("evaluate", new { page, fn = "() => [...document.querySelectorAll('#cases tr')].map(r => `${r.dataset.case}: ${r.dataset.outcome}`)" }).WaitAsync(cancellationToken);
         Assert.That(table.EnumerateArray().Select(r => r.GetString()), Is.EqualTo(KitReport.Outcomes(report.RootElement)));
-        var summary = await firefox.SendAsync("evaluate", new { page, fn = "() => document.getElementById('summary').textContent" });
+        var summary = await firefox.SendAsync("evaluate", new { page, fn = "() => document.getElementById('summary').textContent" }).WaitAsync(cancellationToken);
         Assert.That(summary.GetString(), Does.StartWith(report.RootElement.GetProperty("summary").GetString() + " ("));
     }
 }

@@ -227,19 +227,22 @@ for ((rep = 1; rep <= reps; rep++)); do
           --seconds "$scale_window" --settle "$settle" ;;
       live)
         # Two replicas with --nats on a new stream, N streams on each, a publisher at live_rate events/s:
-        # latency from each message's publish to its arrival (see README, "Live mode").
+        # latency from each message's publish to its arrival; then its scripted twin, the same layout playing
+        # the same events from the scenario (see README, "Live mode").
         if [[ " $servers " != *" sseflights "* ]]; then
           log "live: sseflights is not among the servers: skipped"
         elif [[ ! -x $nats_server ]]; then
           log "live: no nats-server at $nats_server (apt-get install nats-server): skipped"
         else
           for n in $live_ns; do
-            timeout -k 15 "$run_timeout" dotnet "$bench_dll" live --server "$sseflights" --nats-server "$nats_server" \
-              --clients "$n" --rate "$live_rate" --seconds "$window" --settle "$settle" --connect-concurrency "$concurrency" \
-              --rep "$rep" --log-folder "$raw/logs" --pid-folder "$raw" --out "$live_runs" >/dev/null \
-              || log "live run N=$n rep $rep did not pass (its result line says why)"
-            stop_leftover_live
-            sleep 2
+            for source in nats scripted; do
+              timeout -k 15 "$run_timeout" dotnet "$bench_dll" live --server "$sseflights" --nats-server "$nats_server" --source "$source" \
+                --clients "$n" --rate "$live_rate" --seconds "$window" --settle "$settle" --connect-concurrency "$concurrency" \
+                --rep "$rep" --log-folder "$raw/logs" --pid-folder "$raw" --out "$live_runs" >/dev/null \
+                || log "live run ($source) N=$n rep $rep did not pass (its result line says why)"
+              stop_leftover_live
+              sleep 2
+            done
           done
         fi ;;
       *) log "unknown mode $mode" ;;

@@ -8,7 +8,7 @@ namespace SseFlights.Bench.Cli;
 /// <summary>
 /// <c>live</c>: the live path (issue #23) measured: nats-server, two sseflights replicas with <c>--nats</c>,
 /// N streams on each and a publisher at a steady rate; latency from each message's publish to its arrival,
-/// per replica. Prints one JSON line on stdout (and appends it to --out); exit 0 only if the run was clean.
+/// per replica; with <c>--source scripted</c>, the same layout playing the same events from the scenario. Prints one JSON line on stdout (and appends it to --out); exit 0 only if the run was clean.
 /// </summary>
 internal static class LiveCommand
 {
@@ -25,18 +25,23 @@ internal static class LiveCommand
         var rep = new Option<int>("--rep") { Description = "Repetition number, for the results", DefaultValueFactory = _ => 1 };
         var logs = new Option<string>("--log-folder") { Description = "Folder for the replicas' output", DefaultValueFactory = _ => Path.GetTempPath() };
         var output = new Option<string?>("--out") { Description = "Append the result line to this JSON-lines file" };
+        var source = new Option<LiveSource>("--source")
+        {
+            Description = "nats: the live path (a publisher, the log, --nats replicas); scripted: the same events from the scenario on both replicas (--epoch), the same layout",
+            DefaultValueFactory = _ => LiveSource.Nats,
+        };
         var pids = new Option<string?>("--pid-folder") { Description = "Write the PIDs of nats-server and the replicas here (live-*.pid), for a script to stop what a killed run left" };
         var command = new Command("live", "Measure the live path: two replicas on one NATS JetStream log, latency from publish to arrival.")
         {
-            server, nats, clients, rate, seconds, settle, drain, concurrency, rep, logs, output, pids,
+            server, nats, clients, rate, seconds, settle, drain, concurrency, rep, logs, output, pids, source,
         };
         command.SetAction(async (parse, ct) =>
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
             var settings = new LiveSettings(
                 parse.GetValue(server)!, parse.GetValue(nats)!, parse.GetValue(clients), parse.GetValue(rate), parse.GetValue(seconds),
-                parse.GetValue(settle), parse.GetValue(drain), parse.GetValue(concurrency), parse.GetValue(rep), parse.GetValue(logs)!, parse.GetValue(pids));
-            await Console.Error.WriteLineAsync($"[sseflights live N={settings.Clients} on each of 2 replicas, {settings.Rate} events/s, rep {settings.Rep}]");
+                parse.GetValue(settle), parse.GetValue(drain), parse.GetValue(concurrency), parse.GetValue(rep), parse.GetValue(logs)!, parse.GetValue(pids), parse.GetValue(source));
+            await Console.Error.WriteLineAsync($"[sseflights live ({settings.Source}) N={settings.Clients} on each of 2 replicas, {settings.Rate} events/s, rep {settings.Rep}]");
             LiveResult result = await new LiveRun(settings, Console.Error).ExecuteAsync(linked.Token);
             string line = JsonSerializer.Serialize(result, BenchJsonContext.Default.LiveResult);
             Console.WriteLine(line);

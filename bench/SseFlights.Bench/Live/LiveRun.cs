@@ -1,26 +1,44 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json.Serialization;
 using SseFlights.Bench.Load;
 using SseFlights.Bench.Report;
 using SseFlights.Bench.Target;
 
 namespace SseFlights.Bench.Live;
 
+/// <summary>Where a live run's events come from: the NATS log (the live path), or each replica's own scenario timeline (its scripted twin, the same layout).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<LiveSource>))]
+internal enum LiveSource
+{
+    /// <summary>A publisher on a NATS JetStream log that both replicas read with <c>--nats</c>.</summary>
+    Nats,
+
+    /// <summary>The same events at the same rate from the scenario's timeline, both replicas on one <c>--epoch</c>.</summary>
+    Scripted,
+}
+
 /// <summary>What a live run is asked to do.</summary>
 internal sealed record LiveSettings(
-    string Sseflights, string NatsServer, int Clients, double Rate, double Seconds, double Settle, double Drain, int ConnectConcurrency, int Rep, string LogFolder, string? PidFolder = null);
+    string Sseflights, string NatsServer, int Clients, double Rate, double Seconds, double Settle, double Drain, int ConnectConcurrency, int Rep, string LogFolder,
+    string? PidFolder = null, LiveSource Source = LiveSource.Nats);
 
 /// <summary>
 /// The live path measured: nats-server with JetStream, two sseflights replicas with <c>--nats</c> on a new
 /// stream, <see cref="LiveSettings.Clients"/> bench clients on each (the same raw-socket clients as the
 /// scripted runs), then a publisher at <see cref="LiveSettings.Rate"/> events a second. Each event's due time
 /// is the moment its message was published, so the latency is publish to arrival, through the log and a
-/// replica; the window opens <see cref="LiveSettings.Settle"/> seconds into the publishing. Everything it
-/// starts is stopped by PID.
+/// replica; the window opens <see cref="LiveSettings.Settle"/> seconds into the publishing. With
+/// <see cref="LiveSource.Scripted"/> the same layout plays the same events from the scenario instead (due at
+/// their scheduled moment, as in the steady runs), so the two differ only in where the events come from.
+/// Everything it starts is stopped by PID.
 /// </summary>
 internal sealed class LiveRun(LiveSettings settings, TextWriter progress)
 {
     private const int ReplicaCount = 2;
+
+    /// <summary>How long after the shared epoch a scripted twin's first event is due: time to start both replicas and connect every client.</summary>
+    private const double ScriptedLeadSeconds = 12;
 
     private readonly List<string> _errors = [];
 
@@ -29,17 +47,36 @@ internal sealed class LiveRun(LiveSettings settings, TextWriter progress)
         DateTime startedAtUtc = DateTime.UtcNow;
         string folder = Directory.CreateTempSubdirectory("sseflights-bench-live-").FullName;
         var replicas = new List<ServerProcess>();
+        NatsServerProcess? nats = null;
+        LivePublisher? publisher = null;
         try
         {
-            string scenario = Path.Combine(folder, "live.json");
-            await File.WriteAllTextAsync(scenario, Scenario(), ct);
-            await using var nats = await NatsServerProcess.StartAsync(settings.NatsServer, folder, PidFile("nats"), ct);
             long total = (long)Math.Ceiling(settings.Rate * (settings.Settle + settings.Seconds)) + 1;
+            var due = new long[total + 1];
+            string scenario = Path.Combine(folder, "live.json");
+            DateTimeOffset? epoch = null;
+            if (settings.Source == LiveSource.Nats)
+            {
+                await File.WriteAllTextAsync(scenario, Scenario([]), ct);
+                nats = await NatsServerProcess.StartAsync(settings.NatsServer, folder, PidFile("nats"), ct);
+            }
+            else
+            {
+                // Whole milliseconds, as --epoch carries them; message k's twin is due at the same offset from the first.
+                var now = DateTimeOffset.UtcNow;
+                epoch = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+                double[] at = [.. Enumerable.Range(0, (int)total).Select(k => Math.Round(ScriptedLeadSeconds + (k / settings.Rate), 3))];
+                await File.WriteAllTextAsync(scenario, Scenario(at), ct);
+                var clock = new WallClock();
+                for (int k = 1; k <= total; k++) due[k] = clock.ToTimestamp(epoch.Value.UtcDateTime + TimeSpan.FromSeconds(at[k - 1]));
+            }
+
             for (int i = 0; i < ReplicaCount; i++)
             {
                 var launch = new ServerLaunch(
                     ServerKind.Sseflights, Path.GetFullPath(settings.Sseflights), scenario, 1, (int)total + 10, settings.Clients + 100, 15,
-                    Path.Combine(settings.LogFolder, $"live-{settings.Clients}-{settings.Rep}-replica{i + 1}.log"), PidFile($"replica{i + 1}"), NatsUrl: nats.Url);
+                    Path.Combine(settings.LogFolder, $"live-{settings.Source.ToString().ToLowerInvariant()}-{settings.Clients}-{settings.Rep}-replica{i + 1}.log"),
+                    PidFile($"replica{i + 1}"), NatsUrl: nats?.Url, Epoch: epoch);
                 replicas.Add(ServerProcess.Start(launch, PortPicker.Pick()));
             }
 
@@ -49,7 +86,6 @@ internal sealed class LiveRun(LiveSettings settings, TextWriter progress)
                 await probe.WaitAsync(TimeSpan.FromSeconds(30), () => !replica.HasExited, ct);
             }
 
-            var due = new long[total + 1];
             var contexts = replicas.Select(r => new LoadContext(new IPEndPoint(IPAddress.Loopback, r.Port), due, settings.ConnectConcurrency, TimeSpan.FromSeconds(30))).ToList();
             var clients = contexts.Select(_ => new StreamClient[settings.Clients]).ToList();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -61,18 +97,35 @@ internal sealed class LiveRun(LiveSettings settings, TextWriter progress)
             }
 
             progress.WriteLine($"  connected {string.Join(" and ", connected)} of {settings.Clients} on each replica");
-            long start = WallClock.Now() + WallClock.FromSeconds(0.5);
+            long start;
+            Task events;
+            if (nats is not null)
+            {
+                start = WallClock.Now() + WallClock.FromSeconds(0.5);
+                publisher = new LivePublisher(nats.Url, "sseflights.events", settings.Rate, due);
+                events = publisher.RunAsync(start, stop.Token);
+            }
+            else
+            {
+                start = due[1];
+                if (WallClock.Now() > start)
+                {
+                    _errors.Add($"the clients were still connecting when the first scripted event was due, {ScriptedLeadSeconds} s after the epoch");
+                }
+
+                events = DelayUntilAsync(due[total], stop.Token);
+            }
+
             long windowStart = start + WallClock.FromSeconds(settings.Settle);
             long windowEnd = windowStart + WallClock.FromSeconds(settings.Seconds);
             contexts.ForEach(c => c.SetWindow(windowStart, windowEnd));
-            await using var publisher = new LivePublisher(nats.Url, "sseflights.events", settings.Rate, due);
-            var publishing = publisher.RunAsync(start, stop.Token);
             await DelayUntilAsync(windowStart, stop.Token);
             ProcSample?[] samples = [.. replicas.Select(r => ProcSample.Read(r.Pid))];
-            await publishing;
+            await events;
             var ended = replicas.Select(r => ProcSample.Read(r.Pid)).ToArray();
-            _errors.AddRange(publisher.Errors);
-            await WaitUntilAsync(() => clients.SelectMany(c => c).All(c => !c.EverConnected || c.LastId >= publisher.Published), settings.Drain, stop.Token);
+            long published = publisher?.Published ?? total;
+            _errors.AddRange(publisher?.Errors ?? []);
+            await WaitUntilAsync(() => clients.SelectMany(c => c).All(c => !c.EverConnected || c.LastId >= published), settings.Drain, stop.Token);
 
             // Stop every client before counting, so nothing arrives while the books are closed.
             contexts.ForEach(c => c.Stopping = true);
@@ -103,12 +156,13 @@ internal sealed class LiveRun(LiveSettings settings, TextWriter progress)
             long eventsInWindow = due.Skip(1).LongCount(t => t >= windowStart && t <= windowEnd);
             var result = new LiveResult
             {
+                Source = settings.Source,
                 Clients = settings.Clients,
                 Rate = settings.Rate,
                 Rep = settings.Rep,
                 StartedAtUtc = startedAtUtc,
                 WindowSeconds = Math.Round(windowSeconds, 3),
-                Published = publisher.Published,
+                Published = published,
                 EventsInWindow = eventsInWindow,
                 Replicas = results,
             };
@@ -121,6 +175,8 @@ internal sealed class LiveRun(LiveSettings settings, TextWriter progress)
                 await replica.DisposeAsync();
             }
 
+            if (publisher is not null) await publisher.DisposeAsync();
+            if (nats is not null) await nats.DisposeAsync();
             Directory.Delete(folder, recursive: true);
         }
     }
@@ -128,18 +184,27 @@ internal sealed class LiveRun(LiveSettings settings, TextWriter progress)
     /// <summary>Where a started process's PID goes, so a script can stop what a killed run left behind; null without a folder.</summary>
     private string? PidFile(string name) => settings.PidFolder is { } pids ? Path.Combine(pids, $"live-{name}.pid") : null;
 
-    /// <summary>The replicas' scenario: a board of a few flights and the one custom event the publisher sends.</summary>
-    private static string Scenario() => """
-        {
-          "name": "Live bench",
-          "customEvents": ["tick"],
-          "flights": [
-            { "flight": "L1", "origin": "Rome", "arrival": "08:00", "state": "" },
-            { "flight": "L2", "origin": "Oslo", "arrival": "08:30", "state": "" }
-          ],
-          "timeline": []
-        }
-        """;
+    /// <summary>
+    /// The replicas' scenario: a board of a few flights and the one custom event the publisher sends; for the
+    /// scripted twin, that event at each of <paramref name="at"/>, with the publisher's data (<c>{"n": k}</c>).
+    /// </summary>
+    private static string Scenario(IReadOnlyList<double> at)
+    {
+        string timeline = string.Join(",\n    ", at.Select((t, i) => string.Create(CultureInfo.InvariantCulture, $$$"""{ "at": {{{t}}}, "event": "tick", "data": { "n": {{{i + 1}}} } }""")));
+        return $$"""
+            {
+              "name": "Live bench",
+              "customEvents": ["tick"],
+              "flights": [
+                { "flight": "L1", "origin": "Rome", "arrival": "08:00", "state": "" },
+                { "flight": "L2", "origin": "Oslo", "arrival": "08:30", "state": "" }
+              ],
+              "timeline": [
+                {{timeline}}
+              ]
+            }
+            """;
+    }
 
     private async Task<int> ConnectAsync(LoadContext context, StreamClient[] batch, List<Task> tasks, CancellationToken ct)
     {

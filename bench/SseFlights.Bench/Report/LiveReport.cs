@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
+using SseFlights.Bench.Live;
 
 namespace SseFlights.Bench.Report;
 
 /// <summary>
-/// The live runs' section of RESULTS.md: per N, publish-to-arrival latency on each of the two replicas
-/// (median over the repetitions, with min–max), beside the scripted path's steady run of sseflights at
-/// the same N (one node, latency from each event's scheduled moment).
+/// The live runs' section of RESULTS.md: per N, latency on each of the two replicas (median over the
+/// repetitions, with min–max), for the live path (publish to arrival through the log) and, where it was run,
+/// its scripted twin in the same layout (the same events from the scenario, from each one's scheduled
+/// moment); beside them, the steady run of sseflights at the same N on one node.
 /// </summary>
 internal static class LiveReport
 {
@@ -19,23 +21,26 @@ internal static class LiveReport
         md.AppendLine();
         md.AppendLine("`bench/run.sh` mode `live` (`sseflights-bench live`): Debian's `nats-server -js`, two sseflights replicas with `--nats` on a new stream, "
             + "N streams on each replica, and a publisher (NATS.Net, in the bench) sending a custom event 10 times a second. Latency runs from the moment each message "
-            + "is published to its arrival at each client, through the log and a replica; the scripted column is the steady run of sseflights at the same N "
-            + "(one node, from each event's scheduled moment), for comparison. Each cell is the median over the repetitions, min–max in brackets.");
+            + "is published to its arrival at each client, through the log and a replica. The scripted twin (`--source scripted`) is the same layout, the same "
+            + "clients and the same events at the same rate, played by each replica from its scenario on one shared `--epoch`, with latency from each event's "
+            + "scheduled moment: the two differ only in where the events come from. The last column is the steady run of sseflights at the same N on one node. "
+            + "Each cell is the median over the repetitions, min–max in brackets.");
         md.AppendLine();
-        md.AppendLine("| N per replica | runs ok | gaps | dups | missing | replica 1 p50 / p99 / max ms | replica 2 p50 / p99 / max ms | scripted p50 / p99 ms | replica CPU % |");
-        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-        foreach (IGrouping<int, LiveResult> n in runs.GroupBy(r => r.Clients).OrderBy(g => g.Key))
+        md.AppendLine("| N per replica | source | runs ok | gaps | dups | missing | replica 1 p50 / p99 / max ms | replica 2 p50 / p99 / max ms | replica CPU % | one node, steady: p50 / p99 ms |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var n in runs.GroupBy(r => (r.Clients, r.Source)).OrderBy(g => g.Key.Clients).ThenBy(g => g.Key.Source))
         {
-            var scripted = ResultsAggregator.Find(cells, "steady", n.Key, ResultsAggregator.Us);
+            var scripted = ResultsAggregator.Find(cells, "steady", n.Key.Clients, ResultsAggregator.Us);
             string Replica(int i) => string.Join(" / ", new Func<LiveReplicaResult, double?>[] { r => r.Latency.P50Ms, r => r.Latency.P99Ms, r => r.Latency.MaxMs }
                 .Select(metric => Stat(n.Where(r => r.Replicas.Count > i).Select(r => metric(r.Replicas[i])))));
             string scriptedText = scripted is null ? "not run" : $"{Number(ResultsAggregator.Median(scripted, Metrics.P50))} / {Number(ResultsAggregator.Median(scripted, Metrics.P99))}";
-            md.AppendLine(Inv($"| {n.Key:N0} | {n.Count(r => r.Ok)}/{n.Count()} | {n.Sum(r => r.Replicas.Sum(x => x.Gaps))} | {n.Sum(r => r.Replicas.Sum(x => x.Duplicates))} | {n.Sum(r => r.Replicas.Sum(x => x.Missing))} | ")
-                + $"{Replica(0)} | {Replica(1)} | {scriptedText} | {Stat(n.SelectMany(r => r.Replicas.Select(x => x.CpuPercent)))} |");
+            string source = n.Key.Source == LiveSource.Nats ? "live (NATS)" : "scripted twin";
+            md.AppendLine(Inv($"| {n.Key.Clients:N0} | {source} | {n.Count(r => r.Ok)}/{n.Count()} | {n.Sum(r => r.Replicas.Sum(x => x.Gaps))} | {n.Sum(r => r.Replicas.Sum(x => x.Duplicates))} | {n.Sum(r => r.Replicas.Sum(x => x.Missing))} | ")
+                + $"{Replica(0)} | {Replica(1)} | {Stat(n.SelectMany(r => r.Replicas.Select(x => x.CpuPercent)))} | {scriptedText} |");
         }
 
         md.AppendLine();
-        var errors = runs.SelectMany(r => r.Errors.Select(e => Inv($"N={r.Clients} rep {r.Rep}: {e}"))).ToList();
+        var errors = runs.SelectMany(r => r.Errors.Select(e => Inv($"N={r.Clients} {r.Source} rep {r.Rep}: {e}"))).ToList();
         if (errors.Count > 0)
         {
             md.AppendLine("Problems seen in these runs:");

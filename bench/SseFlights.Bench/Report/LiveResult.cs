@@ -1,3 +1,4 @@
+using SseFlights.Bench.Live;
 using SseFlights.Bench.Load;
 
 namespace SseFlights.Bench.Report;
@@ -11,6 +12,9 @@ internal sealed record LiveResult
 {
     public string Server { get; init; } = "sseflights";
     public string Mode { get; init; } = "live";
+
+    /// <summary>The log (the live path) or the scenario (its scripted twin in the same layout); runs from before this field were all <see cref="LiveSource.Nats"/>.</summary>
+    public LiveSource Source { get; init; } = LiveSource.Nats;
     public required int Clients { get; init; }
     public required double Rate { get; init; }
     public int Rep { get; init; }

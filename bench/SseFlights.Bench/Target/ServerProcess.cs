@@ -99,6 +99,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             // A live replica: its events and their timing come from the log.
             common = ["--port", portText, "--host", "127.0.0.1", "--scenario", launch.Scenario, "--nats", nats];
         }
+        else if (launch.Epoch is { } epoch)
+        {
+            common = [.. common, "--epoch", epoch.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)];
+        }
         return
         [
             .. program, .. common,

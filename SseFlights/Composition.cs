@@ -53,8 +53,9 @@ internal static class Composition
         var faults = options.Control ? new ControlFaults() : null;
         requests ??= new RequestLog(time, options.Control ? RequestLog.DefaultCapacity : 0);
         var holds = new StreamHolds();
+        var liveControl = live is null ? null : new LiveControl(hub, live.Timeline, log);
         var control = options.Control
-            ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), log, TestControls(faults!, requests, player, holds, log), live is null ? null : new LiveControl(hub, live.Timeline, log))
+            ? new ControlEndpoints(hub, player, scenario, new ControlAuth(options.ControlToken!), log, TestControls(faults!, requests, player, holds, liveControl, log), liveControl)
             : null;
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
         var monitor = new ClientMonitor(hub.Clients, heartbeat, time);
@@ -91,15 +92,18 @@ internal static class Composition
         return new KitServer(ListenerPrefixes.For(options.Host, options.Port), router, runs, internals, time, log);
     }
 
-    /// <summary>The control actions for testing clients: faults, the request log, the stepping clock and held streams.</summary>
-    private static Dictionary<string, Func<HttpListenerContext, Task>> TestControls(ControlFaults faults, RequestLog requests, ScenarioSource player, StreamHolds holds, ILogger log)
+    /// <summary>
+    /// The control actions for testing clients: faults, the request log, the stepping clock and held streams. With a
+    /// live log (<paramref name="live"/>) the clock is the log's: advance is refused like pause, resume and restart.
+    /// </summary>
+    private static Dictionary<string, Func<HttpListenerContext, Task>> TestControls(ControlFaults faults, RequestLog requests, ScenarioSource player, StreamHolds holds, LiveControl? live, ILogger log)
     {
         var steps = new StepEndpoints(player, holds, log);
         return new()
         {
             ["faults"] = new FaultsEndpoint(faults, log).HandleAsync,
             ["requests"] = new RequestLogEndpoint(requests, log).HandleAsync,
-            ["advance"] = steps.AdvanceAsync,
+            ["advance"] = live is null ? steps.AdvanceAsync : context => live.TimelineOwnedAsync(context.Response, "advance"),
             ["release"] = steps.ReleaseAsync,
         };
     }

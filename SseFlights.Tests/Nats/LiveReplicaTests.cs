@@ -98,14 +98,14 @@ public class LiveReplicaTests
 
     [Test]
     [CancelAfter(120_000)]
-    public async Task PauseResumeRestart_Are409_TheTimelineBelongsToThePublisher_ADropCutsEveryReplicasStreams_AndStateSaysLive(CancellationToken cancellationToken)
+    public async Task PauseResumeRestartAdvance_Are409_TheTimelineBelongsToThePublisher_ADropCutsEveryReplicasStreams_AndStateSaysLive(CancellationToken cancellationToken)
     {
         await using var nats = await NatsServer.StartAsync();
         await using var a = await LiveReplica.StartAsync(Scenario, nats.Url, options: ControlOptions);
         await using var b = await LiveReplica.StartAsync(Scenario, nats.Url, options: ControlOptions);
         string reason = $"Conflict: with --nats the timeline belongs to its publisher, not to this server; {{0}} it there (the stream sseflights at {nats.Url}).";
 
-        foreach (string action in new[] { "pause", "resume", "restart" })
+        foreach (string action in new[] { "pause", "resume", "restart", "advance" })
         {
             Assert.That(await ControlAsync(a, action), Is.EqualTo((HttpStatusCode.Conflict, string.Format(reason, action))));
         }

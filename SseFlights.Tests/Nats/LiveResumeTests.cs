@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using SseFlights.Tests.Support;
 
 namespace SseFlights.Tests.Nats;
@@ -110,6 +111,48 @@ public class LiveResumeTests
         string older = await SseFrames.ReadStreamAsync(late.Port, "20", TimeSpan.FromSeconds(10), cancellationToken);
         Assert.That(Ids(older), Is.EqualTo(new long[] { 32, 33 }));
         Assert.That(older, Does.StartWith("retry: 3000\n\nevent: snapshot\n"));
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task AReplicaStartedAfterOlderMessagesWereDiscarded_WithAStoredBoardThatCannotBeRight_StartsAtTheLogsFirst_AndAnOlderIdGetsASnapshot(CancellationToken cancellationToken)
+    {
+        await using var nats = await NatsServer.StartAsync();
+        string[] options = [.. LiveReplicaTests.ControlOptions, "--nats-max-msgs", "20", "--nats-snapshot-every", "5"];
+        await using var outside = await ExternalPublisher.ConnectAsync(nats.Url);
+        await using (var first = await LiveReplica.StartAsync(Scenario, nats.Url, options: options))
+        {
+            for (int n = 1; n <= 30; n++)
+            {
+                await outside.PublishAsync(Note(n), cancellationToken);
+                if (n % 5 == 0)
+                {
+                    await first.WaitForSequenceAsync(n, TimeSpan.FromSeconds(10));
+                }
+            }
+
+            await Eventually.TrueAsync(() => first.Lines("Stored the board as of sequence 30").Count == 1, TimeSpan.FromSeconds(10), "the board stored at 30:\n" + first.Program.Stdout);
+        }
+
+        // Ids are sequences, so a board as of event 35 stored at sequence 30 is not one a replica wrote.
+        var stored = JsonNode.Parse(await outside.GetBoardAsync(cancellationToken))!;
+        Assert.That(stored["sequence"]!.GetValue<long>(), Is.EqualTo(30));
+        stored["board"]!["lastEventId"] = 35;
+        await outside.PutBoardAsync(stored.ToJsonString(), cancellationToken);
+
+        await using var late = await LiveReplica.StartAsync(Scenario, nats.Url, options: options);
+        Assert.That(
+            late.Lines("The log begins at sequence 11 and no stored board reaches it (the newest, at sequence 30, claims event 35, which comes after it): starting from the scenario's flights there"),
+            Has.Count.EqualTo(1), late.Program.Stdout);
+        await outside.PublishAsync("""{"event":"closedConnection"}""", cancellationToken);
+        await late.WaitForSequenceAsync(31, TimeSpan.FromSeconds(10));
+
+        // Events 1 to 10 were never this replica's: a client that had 5 gets a snapshot, not 11 onward as if nothing were missing.
+        string older = await SseFrames.ReadStreamAsync(late.Port, "5", TimeSpan.FromSeconds(10), cancellationToken);
+        Assert.That(older, Does.StartWith("retry: 3000\n\nevent: snapshot\n"));
+        Assert.That(Ids(older), Is.EqualTo(new long[] { 30, 31 }));
+        string resumed = await SseFrames.ReadStreamAsync(late.Port, "25", TimeSpan.FromSeconds(10), cancellationToken);
+        Assert.That(Ids(resumed), Is.EqualTo(new long[] { 26, 27, 28, 29, 30, 31 }));
     }
 
     private static long[] Ids(string payload) =>

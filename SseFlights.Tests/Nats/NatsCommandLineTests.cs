@@ -24,6 +24,7 @@ public class NatsCommandLineTests
     [TestCase(new[] { "--nats", "nats://127.0.0.1:4222", "--epoch", "2026-12-01T08:00:00Z" }, "--epoch cannot be used with --nats: the log, not the scenario's clock, gives the events and their timing")]
     [TestCase(new[] { "--nats", "nats://127.0.0.1:4222", "--speed", "2" }, "--speed cannot be used with --nats: the log, not the scenario's clock, gives the events and their timing")]
     [TestCase(new[] { "--nats", "nats://127.0.0.1:4222", "--skew", "1" }, "--skew cannot be used with --nats: the log, not the scenario's clock, gives the events and their timing")]
+    [TestCase(new[] { "--nats", "nats://127.0.0.1:4222", "--control", "--control-token", "t", "--step" }, "--step cannot be used with --nats: the log, not the scenario's clock, gives the events and their timing")]
     [TestCase(new[] { "--nats", "nats://127.0.0.1:4222", "--nats-max-msgs", "500" }, "--nats-snapshot-every (1000) must be less than --nats-max-msgs (500): a replica that starts later needs a snapshot newer than the oldest message the stream keeps")]
     [TestCase(new[] { "--nats", "nats://127.0.0.1:4222", "--nats-snapshot-every", "200000" }, "--nats-snapshot-every (200000) must be less than --nats-max-msgs (100000): a replica that starts later needs a snapshot newer than the oldest message the stream keeps")]
     [CancelAfter(30_000)]

@@ -1,6 +1,7 @@
 using System.Text;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.KeyValueStore;
 
 namespace SseFlights.Tests.Support;
 
@@ -34,6 +35,21 @@ internal sealed class ExternalPublisher : IAsyncDisposable
         var ack = await _jetStream.PublishAsync(_subject, Encoding.UTF8.GetBytes(body), cancellationToken: cancellationToken);
         ack.EnsureSuccess();
         return (long)ack.Seq;
+    }
+
+    /// <summary>The stored board's raw value (<c>{"sequence":N,"board":…}</c>) in the replicas' bucket.</summary>
+    public async Task<string> GetBoardAsync(CancellationToken cancellationToken, string bucket = "sseflights-board")
+    {
+        var store = await new NatsKVContext(_jetStream).GetStoreAsync(bucket, cancellationToken);
+        var entry = await store.GetEntryAsync<byte[]>("board", cancellationToken: cancellationToken);
+        return Encoding.UTF8.GetString(entry.Value!);
+    }
+
+    /// <summary>Writes <paramref name="value"/> as the stored board, as any program with access to the bucket could.</summary>
+    public async Task PutBoardAsync(string value, CancellationToken cancellationToken, string bucket = "sseflights-board")
+    {
+        var store = await new NatsKVContext(_jetStream).GetStoreAsync(bucket, cancellationToken);
+        await store.PutAsync("board", Encoding.UTF8.GetBytes(value), cancellationToken: cancellationToken);
     }
 
     public ValueTask DisposeAsync() => _connection.DisposeAsync();

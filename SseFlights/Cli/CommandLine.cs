@@ -169,7 +169,7 @@ internal sealed class CommandLine
         }
 
         // The log times the events; a clock's options would silently mean nothing.
-        foreach (var option in new Option[] { _speed, _epoch, _skew }.Where(o => hasNats && Given(o)))
+        foreach (var option in new Option[] { _speed, _epoch, _skew, _step }.Where(o => hasNats && Given(o)))
         {
             result.AddError($"{option.Name} cannot be used with --nats: the log, not the scenario's clock, gives the events and their timing");
         }

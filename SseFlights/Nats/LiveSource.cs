@@ -125,6 +125,13 @@ internal sealed class LiveSource : IEventSource, ISourceHealth, ILogAppender, IL
         }
 
         var (board, problem) = snapshot is null ? ((StoredBoard?)null, "there is none") : StoredBoard.Parse(snapshot.BoardJson);
+        if (snapshot is not null && board is not null && board.LastEventId > snapshot.Sequence)
+        {
+            // Ids are sequences: a board as of an event after the message it was stored at was not written by a replica.
+            problem = $"the newest, at sequence {snapshot.Sequence}, claims event {board.LastEventId}, which comes after it";
+            board = null;
+        }
+
         if (snapshot is not null && board is not null && snapshot.Sequence >= first - 1)
         {
             _hub.Restore(board.Flights, board.LastEventId);
@@ -139,6 +146,9 @@ internal sealed class LiveSource : IEventSource, ISourceHealth, ILogAppender, IL
         _log.Warning(
             "The log begins at sequence {First} and no stored board reaches it ({Problem}): starting from the scenario's flights there; the board may differ from the other replicas' until the next reset",
             first, problem ?? $"the newest is at sequence {snapshot!.Sequence}");
+        // The events before the log's first are gone: a Last-Event-ID among them gets a snapshot, not a resume
+        // that would skip them silently.
+        _hub.Rewind(first - 1);
         _applier.StartAfter(first - 1);
         _skipped.BeginAfter(first - 1);
         return first;

@@ -142,6 +142,26 @@ public class FaultedWritesTests
 
     [Test]
     [CancelAfter(5_000)]
+    public async Task Stall_HoldsTheConnectionFiveMinutes_ThenClosesItWithoutTheLastChunk(CancellationToken cancellationToken)
+    {
+        var session = Session(new TransportFault(null, null, new FaultTrigger(FaultCut.Stall, 1, null)));
+        var run = session.RunAsync(Retry, [Event(1)]);
+        await _body.WhenWritesStarted(2).WaitAsync(cancellationToken);
+
+        _time.Advance(FaultedWrites.StallHold - TimeSpan.FromSeconds(1));
+        session.OnTick(_time.GetTimestamp());
+        Offer(session, Event(2), wakeHere: true);
+        Assert.That((run.IsCompleted, _body.Writes.Count, _body.WasCut), Is.EqualTo((false, 2, false)), "still held, a second before the bound");
+        _time.Advance(TimeSpan.FromSeconds(2));
+        session.OnTick(_time.GetTimestamp());
+        await run.WaitAsync(cancellationToken);
+
+        Assert.That(_body.Writes, Is.EqualTo(new[] { "retry: 1\n\n", "data: 0123456\nid:1\n\n" }));
+        Assert.That((_body.WasCut, _body.Ended, session.EndReason, _resets), Is.EqualTo((true, false, StreamEndReason.Fault, 0)));
+    }
+
+    [Test]
+    [CancelAfter(5_000)]
     public async Task Truncate_SendsTheFirstBytesOfTheNextFrame_ThenEndsCleanly(CancellationToken cancellationToken)
     {
         var session = Session(new TransportFault(null, null, new FaultTrigger(FaultCut.Truncate, 1, null, 7)));

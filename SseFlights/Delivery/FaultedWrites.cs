@@ -23,8 +23,17 @@ internal sealed class FaultedWrites(TransportFault fault, StreamBody body, TimeP
     private int? _truncateLeft;
     private bool _ended;
 
+    /// <summary>
+    /// The longest a stall holds its connection: it writes nothing, so it would never notice its client leave.
+    /// After it the connection is closed, as a client that noticed the stall would have closed it.
+    /// </summary>
+    public static readonly TimeSpan StallHold = TimeSpan.FromMinutes(5);
+
+    /// <summary>When the stream stalled (a timestamp of its clock), or 0 while it has not.</summary>
+    public long StalledAt { get; private set; }
+
     /// <summary>True once the stream stalls: it is then never ended cleanly, only closed.</summary>
-    public bool Stalled { get; private set; }
+    public bool Stalled => StalledAt != 0;
 
     /// <summary>Body bytes really sent so far (dropped ones not counted).</summary>
     public long Written => _written;
@@ -112,7 +121,7 @@ internal sealed class FaultedWrites(TransportFault fault, StreamBody body, TimeP
                 _ended = true;
                 return FaultStep.Reset;
             case FaultCut.Stall:
-                Stalled = true;
+                StalledAt = Math.Max(1, time.GetTimestamp());
                 return FaultStep.Go;
             default:
                 _truncateLeft = end.TruncateBytes;

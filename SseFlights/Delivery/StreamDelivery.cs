@@ -25,6 +25,7 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
     private readonly StreamEnd _end;
     private readonly long _heartbeatTicks;
     private readonly long _stallTicks;
+    private readonly long _stallHoldTicks;
 
     // A stream with a transport fault writes frame by frame through it.
     private readonly FaultedWrites? _faults;
@@ -37,6 +38,7 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
         (_body, _limits, _heartbeat, _observer, _log) = (body, limits, heartbeat, observer, log);
         _heartbeatTicks = (long)(limits.Heartbeat.TotalSeconds * time.TimestampFrequency);
         _stallTicks = (long)(limits.WriteStall.TotalSeconds * time.TimestampFrequency);
+        _stallHoldTicks = (long)(FaultedWrites.StallHold.TotalSeconds * time.TimestampFrequency);
         _queue = new FrameQueue(limits.MaxQueuedEvents, limits.MaxQueuedBytes);
         _end = new StreamEnd(body, _queue);
         _faults = fault is null ? null : new FaultedWrites(fault, body, time, Random.Shared, reset ?? body.Cut);
@@ -67,6 +69,18 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
 
     public void OnTick(long now)
     {
+        if (_faults is { Stalled: true } faults)
+        {
+            // No heartbeats for a stall (it writes nothing), and no stall check: its writes complete unwritten.
+            if (now - faults.StalledAt > _stallHoldTicks)
+            {
+                _log.Information("Client {ClientId}: its stall has held the connection for {Minutes} minutes; closing it", ClientId, FaultedWrites.StallHold.TotalMinutes);
+                Cut(StreamEndReason.Fault);
+            }
+
+            return;
+        }
+
         long started = _writer.WriteStarted;
         if (started != 0 && now - started > _stallTicks)
         {

@@ -49,6 +49,35 @@ public class LogResendTests
         }
     }
 
+    /// <summary>The same log, each read waiting for <see cref="Open"/>: counts the reads waiting at once.</summary>
+    private sealed class GatedLog(string[] bodies) : ILogReader
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _waiting;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public int MostWaiting { get; private set; }
+
+        private int _reads;
+
+        public void Open() => _open.TrySetResult();
+
+        public async Task<LogRecord?> GetAsync(long sequence, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _reads);
+            int waiting = Interlocked.Increment(ref _waiting);
+            lock (_open)
+            {
+                MostWaiting = Math.Max(MostWaiting, waiting);
+            }
+
+            await _open.Task.WaitAsync(cancellationToken);
+            Interlocked.Decrement(ref _waiting);
+            return new LogRecord(sequence, Encoding.UTF8.GetBytes(bodies[sequence - 1]));
+        }
+    }
+
     /// <summary>A replica that applied every message live (history of 2), with one client that saw them all.</summary>
     private static (EventHub Hub, FakeSubscriber Watcher, SkippedSequences Skipped) Replica()
     {
@@ -89,6 +118,40 @@ public class LogResendTests
         Assert.That(plan.Kind, Is.EqualTo(JoinKind.Resume));
         Assert.That(plan.Frames.Select(f => Encoding.UTF8.GetString(f.Bytes)), Is.EqualTo(watcher.Frames.Where(f => f.Id > 1).Select(f => Encoding.UTF8.GetString(f.Bytes))));
         Assert.That(plan.Frames.Select(f => f.Id), Is.EqualTo(new long[] { 4, 5, 7, 8, 9 }));
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task FetchAsync_ClientsResumingFromTheSameIdAtOnce_ShareOneReadOfTheLog(CancellationToken cancellationToken)
+    {
+        var (hub, _, skipped) = Replica();
+        var log = new GatedLog(Messages);
+        var resend = new LogResend(hub, Board, log, skipped, Serilog.Core.Logger.None);
+
+        var fetches = Enumerable.Range(0, 50).Select(_ => resend.FetchAsync("1", cancellationToken)).ToList();
+        log.Open();
+        var results = await Task.WhenAll(fetches);
+
+        Assert.That(results.Distinct().Count(), Is.EqualTo(1), "one read, its result shared");
+        Assert.That((results[0]!.Frames.Select(f => f.Id), log.Reads), Is.EqualTo((new long[] { 4, 5, 7 }, 6)), "messages 2 to 7, read once");
+        var later = await resend.FetchAsync("1", cancellationToken);
+        Assert.That((ReferenceEquals(later, results[0]), log.Reads), Is.EqualTo((false, 12)), "a read done is not kept: a later resume reads again");
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task FetchAsync_ManyResumesFromDifferentIds_ReadTheLogAtMostFourAtATime(CancellationToken cancellationToken)
+    {
+        var (hub, _, skipped) = Replica();
+        var log = new GatedLog(Messages);
+        var resend = new LogResend(hub, Board, log, skipped, Serilog.Core.Logger.None);
+
+        var fetches = new[] { "1", "2", "3", "4", "5", "6" }.Select(id => resend.FetchAsync(id, cancellationToken)).ToList();
+        log.Open();
+        var results = await Task.WhenAll(fetches);
+
+        Assert.That(log.MostWaiting, Is.EqualTo(LogResend.MaxConcurrentReads));
+        Assert.That(results.Select(r => r!.After), Is.EqualTo(new long[] { 1, 2, 3, 4, 5, 6 }));
     }
 
     [TestCase("7", "the history holds what comes after 7")]

@@ -77,9 +77,10 @@ internal sealed class EventStreamEndpoint(
             return;
         }
 
-        // A live log's events older than the history, read before the stream exists (it may take a few round trips).
+        // A live log's events older than the history, read before the stream exists (it may take a few round trips),
+        // unless the join would refuse the stream anyway (catching up, full, closed): then they would be read for nothing.
         string? lastEventId = StreamAnswers.LastEventId(request);
-        var older = olderEvents is null ? null : await olderEvents.FetchAsync(lastEventId, lifetime).ConfigureAwait(false);
+        var older = olderEvents is null || !hub.Peek(lastEventId).IsStream ? null : await olderEvents.FetchAsync(lastEventId, lifetime).ConfigureAwait(false);
         var transport = rule?.Transport;
         var delivery = new StreamDelivery(
             clientId, ResponseBodies.Open(response, internals), limits, _heartbeat, time, observer, _log, transport, transport is null ? null : () => internals.Reset(context));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Serilog;
 using SseFlights.Delivery;
 using SseFlights.Hub;
@@ -12,7 +13,8 @@ namespace SseFlights.Nats;
 /// fate depended on the board by <see cref="SkippedSequences"/>. Read outside the hub's lock; the join
 /// then meets them with the history (<see cref="ResendWithOlder"/>). Anything it cannot vouch for
 /// (the log unreachable, a message discarded, a stretch this replica never applied) gets null, and the
-/// join falls back to a snapshot.
+/// join falls back to a snapshot. Clients resuming from the same id at once (a replica's clients after it
+/// was killed) share one read, and at most <see cref="MaxConcurrentReads"/> reads go to the log at a time.
 /// </summary>
 internal sealed class LogResend(
     EventHub hub, ScenarioDefinition scenario, ILogReader reader, SkippedSequences skipped, ILogger log, int maxMessages = LogResend.DefaultMaxMessages)
@@ -21,23 +23,54 @@ internal sealed class LogResend(
     /// <summary>The most messages one resume reads back; a client further behind gets a snapshot, as cheap as it gets.</summary>
     public const int DefaultMaxMessages = 10_000;
 
+    /// <summary>Reads back from the log at once, at most; more resumes wait their turn.</summary>
+    public const int MaxConcurrentReads = 4;
+
     private readonly ILogger _log = log.ForContext<LogResend>();
     private readonly LogMessageCodec _codec = new(scenario.CustomEvents);
     private readonly FrameEncoder _encoder = new(scenario.Wire.LineEnding);
+    private readonly SemaphoreSlim _reads = new(MaxConcurrentReads);
+    private readonly ConcurrentDictionary<(long After, long Floor), Lazy<Task<OlderEvents?>>> _inFlight = new();
 
-    public async Task<OlderEvents?> FetchAsync(string? lastEventId, CancellationToken cancellationToken)
+    /// <param name="cancellationToken">The server's lifetime: a shared read is not stopped by one client leaving.</param>
+    public Task<OlderEvents?> FetchAsync(string? lastEventId, CancellationToken cancellationToken)
     {
         if (!JoinPlan.TryParseLastEventId(lastEventId, out long after, out _))
         {
-            return null;
+            return Task.FromResult<OlderEvents?>(null);
         }
 
         long floor = hub.HistoryFloor();
         if (after >= floor || after < skipped.KnownAfter || floor - after > maxMessages)
         {
-            return null;
+            return Task.FromResult<OlderEvents?>(null);
         }
 
+        return _inFlight.GetOrAdd((after, floor), key => new Lazy<Task<OlderEvents?>>(() => ReadSharedAsync(key.After, key.Floor, cancellationToken))).Value;
+    }
+
+    private async Task<OlderEvents?> ReadSharedAsync(long after, long floor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _reads.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await ReadAsync(after, floor, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _reads.Release();
+            }
+        }
+        finally
+        {
+            _inFlight.TryRemove((after, floor), out _);
+        }
+    }
+
+    private async Task<OlderEvents?> ReadAsync(long after, long floor, CancellationToken cancellationToken)
+    {
         var frames = new List<Frame>();
         try
         {

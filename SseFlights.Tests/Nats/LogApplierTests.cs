@@ -162,4 +162,17 @@ public class LogApplierTests
 
         Assert.That((skipped.KnownAfter, skipped.Contains(12), skipped.Contains(15), skipped.Contains(19)), Is.EqualTo((12L, false, true, true)));
     }
+
+    [Test]
+    public void SkippedSequences_WrappedManyTimes_FindsExactlyTheNewestItKeeps()
+    {
+        var skipped = new SkippedSequences(5);
+        for (long sequence = 3; sequence <= 300; sequence += 3)
+        {
+            skipped.Add(sequence);
+        }
+
+        Assert.That(Enumerable.Range(0, 310).Where(n => skipped.Contains(n)), Is.EqualTo(new[] { 288, 291, 294, 297, 300 }));
+        Assert.That(skipped.KnownAfter, Is.EqualTo(285));
+    }
 }

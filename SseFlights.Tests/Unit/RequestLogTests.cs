@@ -43,6 +43,30 @@ public class RequestLogTests
     }
 
     [Test]
+    public void Record_AKitRunsLog_KeepsItsOwnSmallerBound()
+    {
+        var log = new RequestLog(new FakeTimeProvider(), SseFlights.Kit.KitRuns.RunLogCapacity, SseFlights.Kit.KitRuns.RunLogMaxChars);
+        string body = new('b', 64 * 1024);
+        for (int i = 0; i < 10; i++)
+        {
+            log.Record("k", "POST", "/events", NoHeaders, body);
+        }
+
+        for (int i = 0; i < 200; i++)
+        {
+            log.Record("k", "GET", "/events", NoHeaders, null);
+        }
+
+        Assert.That(log.Entries().Select(e => e.Number), Is.EqualTo(Enumerable.Range(111, 100)), "the newest hundred");
+        log.Record("k", "POST", "/events", NoHeaders, body);
+        log.Record("k", "POST", "/events", NoHeaders, body);
+        log.Record("k", "POST", "/events", NoHeaders, body);
+        log.Record("k", "POST", "/events", NoHeaders, body);
+        Assert.That(log.Entries().Sum(e => e.Size), Is.LessThanOrEqualTo(SseFlights.Kit.KitRuns.RunLogMaxChars));
+        Assert.That(log.Entries().Select(e => e.Number).Where(n => n > 210), Is.EqualTo(new[] { 212, 213, 214 }), "three 64 KiB bodies fit in 256 Ki characters, not four");
+    }
+
+    [Test]
     public void Record_BodiesBeyondTheCharacterBound_PushTheOldestOut()
     {
         var log = new RequestLog(new FakeTimeProvider(), RequestLog.DefaultCapacity);

@@ -35,9 +35,6 @@ internal sealed class FaultedWrites(TransportFault fault, StreamBody body, TimeP
     /// <summary>True once the stream stalls: it is then never ended cleanly, only closed.</summary>
     public bool Stalled => StalledAt != 0;
 
-    /// <summary>Body bytes really sent so far (dropped ones not counted).</summary>
-    public long Written => _written;
-
     /// <summary>
     /// Writes what the fault lets through of the first <paramref name="length"/> bytes of <paramref name="buffer"/>,
     /// each piece through <paramref name="write"/> (the writer's own write, which times it for the stall check),

@@ -4,11 +4,11 @@ namespace SseFlights.Http;
 /// Every request for <c>/events</c>, numbered per client key (the <c>client</c> query value; requests
 /// without one share a key) from 1 in arrival order, whatever its method and however it is answered:
 /// the numbers the scenario's <c>responses</c> rules match, and, for the control API, the newest
-/// <see cref="Capacity"/> requests themselves (headers and bodies too), oldest first. Bounded three
+/// <paramref name="capacity"/> requests themselves (headers and bodies too), oldest first. Bounded three
 /// ways, since keys, headers and bodies come from the network: at most <see cref="MaxKeys"/> keys, at
-/// most <see cref="Capacity"/> entries, at most <see cref="MaxChars"/> characters of them.
+/// most <paramref name="capacity"/> entries, at most <paramref name="maxChars"/> characters of them.
 /// </summary>
-internal sealed class RequestLog(TimeProvider time, int capacity)
+internal sealed class RequestLog(TimeProvider time, int capacity, long maxChars = RequestLog.MaxChars)
 {
     /// <summary>Entries kept by a server with the control API on.</summary>
     public const int DefaultCapacity = 10_000;
@@ -16,16 +16,13 @@ internal sealed class RequestLog(TimeProvider time, int capacity)
     /// <summary>Keys numbered at most; a request with a key beyond them gets number 0 and no rule.</summary>
     public const int MaxKeys = 10_000;
 
-    /// <summary>Characters of headers and bodies kept at most (ten thousand 64 KiB bodies would be 640 MB).</summary>
+    /// <summary>Characters of headers and bodies a server's log keeps at most (ten thousand 64 KiB bodies would be 640 MB).</summary>
     public const long MaxChars = 32 * 1024 * 1024;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (int Count, long Last)> _keys = new(StringComparer.Ordinal);
     private readonly Queue<LoggedRequest> _entries = new();
     private long _chars;
-
-    /// <summary>How many requests the log keeps (0: it only numbers them).</summary>
-    public int Capacity => capacity;
 
     /// <summary>
     /// Numbers a request of <paramref name="client"/>'s and, when the log keeps entries, keeps it with its
@@ -90,7 +87,7 @@ internal sealed class RequestLog(TimeProvider time, int capacity)
         {
             _entries.Enqueue(entry);
             _chars += entry.Size;
-            while (_entries.Count > capacity || (_chars > MaxChars && _entries.Count > 1))
+            while (_entries.Count > capacity || (_chars > maxChars && _entries.Count > 1))
             {
                 _chars -= _entries.Dequeue().Size;
             }

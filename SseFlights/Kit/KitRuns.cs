@@ -13,6 +13,15 @@ internal sealed class KitRuns(Func<KitCase, string, RequestLog, SseFlightsServer
     /// <summary>Runs kept at once: a full pack run is 45, so this is some twenty browsers grading side by side.</summary>
     public const int MaxRuns = 1000;
 
+    /// <summary>
+    /// Requests a run's log keeps, and characters of them: a case makes a handful, and a thousand runs' logs
+    /// stay within 512 MiB even when every request carries a 64 KiB body.
+    /// </summary>
+    public const int RunLogCapacity = 100;
+
+    /// <inheritdoc cref="RunLogCapacity"/>
+    public const long RunLogMaxChars = 256 * 1024;
+
     /// <summary>How long a run lives: every case ends well inside it (a page gives up on a case after 30 s).</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(3);
 
@@ -77,7 +86,7 @@ internal sealed class KitRuns(Func<KitCase, string, RequestLog, SseFlightsServer
 
     private KitRun Start(KitCase kitCase, string run)
     {
-        var requests = new RequestLog(time, RequestLog.DefaultCapacity);
+        var requests = new RequestLog(time, RunLogCapacity, RunLogMaxChars);
         var server = build(kitCase, run, requests);
         server.Start();
         var stop = new CancellationTokenSource();

@@ -54,6 +54,20 @@ test('expectedOutcome and summarize count as the report does', () => {
   assert.equal(summarize(['as-spec', 'fail', 'skipped']), '1 of 3 as the spec says; 1 failed; 1 not run');
 });
 
+test('createParser: an id becomes the last event ID only when a blank line ends its event, empty data or not (§9.2.6)', () => {
+  const seen = [];
+  const parser = createParser((e) => seen.push(e), () => {});
+  parser.push('id: 1\ndata: a\n\nid: 2\n');
+  assert.equal(parser.lastEventId, '1', 'id 2 is buffered, not yet the last event ID');
+  parser.end();
+  assert.equal(parser.lastEventId, '1', 'the body ended before the blank line: a reconnect sends 1');
+  parser.push('data: b\n\n');
+  assert.equal(parser.lastEventId, '1', 'the cut event\'s id went with it');
+  parser.push('id: 3\n\n');
+  assert.equal(parser.lastEventId, '3', 'a blank line sets it even with no data to dispatch');
+  assert.deepEqual(seen, [event('message', 'a', '1'), event('message', 'b', '1')]);
+});
+
 test('createParser follows WHATWG HTML §9.2.6: CRLF split across pieces, data lines joined, empty type is message, NUL id ignored, digits-only retry', () => {
   const seen = [];
   let retry = null;

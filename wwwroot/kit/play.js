@@ -40,11 +40,14 @@ export function createParser(dispatch, setRetry) {
   let buffer = '';
   let data = '';
   let type = '';
+  // The id field sets the buffer; only a blank line makes it the last event ID, the one a reconnect sends (§9.2.6).
+  let idBuffer = '';
   let lastEventId = '';
   let sawCr = false;
   const line = (text) => {
     if (text === '') {
       // A blank line dispatches; an empty data buffer dispatches nothing, and the type is reset either way.
+      lastEventId = idBuffer;
       if (data !== '') dispatch({ type: type || 'message', data: data.endsWith('\n') ? data.slice(0, -1) : data, lastEventId });
       data = '';
       type = '';
@@ -57,7 +60,7 @@ export function createParser(dispatch, setRetry) {
     if (value.startsWith(' ')) value = value.slice(1);
     if (field === 'data') data += value + '\n';
     else if (field === 'event') type = value;
-    else if (field === 'id') { if (!value.includes('\0')) lastEventId = value; }
+    else if (field === 'id') { if (!value.includes('\0')) idBuffer = value; }
     else if (field === 'retry') { if (/^[0-9]+$/.test(value)) setRetry(Number(value)); }
   };
   return {
@@ -69,8 +72,8 @@ export function createParser(dispatch, setRetry) {
         if (ch === '\r' || ch === '\n') { line(buffer); buffer = ''; } else buffer += ch;
       }
     },
-    /** The stream ended: an event not yet ended by a blank line is discarded. */
-    end() { buffer = ''; data = ''; type = ''; sawCr = false; },
+    /** The stream ended: an event not yet ended by a blank line is discarded, its id too. */
+    end() { buffer = ''; data = ''; type = ''; sawCr = false; idBuffer = lastEventId; },
     get lastEventId() { return lastEventId; },
   };
 }

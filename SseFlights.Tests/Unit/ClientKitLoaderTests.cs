@@ -39,7 +39,7 @@ public class ClientKitLoaderTests
         var scenario = Load(Doc("""{ "at": 1, "comment": "x" }""", """
              "description": "D", "snapshot": false, "wire": { "lineEnding": "crlf", "bom": true },
              "responses": [ { "request": 2, "status": 307, "location": "/events?client=a" }, { "request": 3, "contentType": "text/plain", "delayMs": 5, "endAfterMs": 9 } ],
-             "expect": { "events": [ { "type": "message", "data": "a", "lastEventId": "" } ], "requests": 2, "retry": 3000 },
+             "expect": { "events": [ { "type": "message", "data": "a", "lastEventId": "" } ], "requests": 2, "retry": 1500 },
             """));
         Assert.That((scenario.Description, scenario.Snapshot, scenario.Wire), Is.EqualTo(("D", false, new WireFormat(LineEnding.Crlf, true))));
         Assert.That(scenario.Responses, Is.EqualTo(new[]
@@ -48,7 +48,7 @@ public class ClientKitLoaderTests
             new ScriptedResponse(new RequestMatch(3, null, null), new ResponseRule(200, null, "text/plain", 5, 9)),
         }));
         Assert.That(scenario.Expect!.Events, Is.EqualTo(new[] { new ExpectedEvent("message", "a", "") }));
-        Assert.That((scenario.Expect.Requests, scenario.Expect.Retry), Is.EqualTo((2, (int?)3000)));
+        Assert.That((scenario.Expect.Requests, scenario.Expect.Retry), Is.EqualTo((2, (int?)1500)));
     }
 
     /// <summary>304 Not Modified sends the client nowhere (RFC 9110 §15.4.5), and 300's Location is optional (§15.4.1).</summary>
@@ -107,7 +107,7 @@ public class ClientKitLoaderTests
     [TestCase("\"expect\": { \"events\": [] },", "s.json:2:13: expect: missing required property 'requests' (the number of requests for /events a conforming client makes, from 1 to 1000, or an array of the requests' method, headers and body)")]
     [TestCase("\"expect\": { \"requests\": 1 },", "s.json:2:13: expect: missing required property 'events' (an array of the events a client dispatches)")]
     [TestCase("\"expect\": { \"requests\": 1, \"events\": [ { \"type\": \"m\", \"data\": \"\" } ] },", "s.json:2:52: expect.events[0]: missing required property 'lastEventId' (a string)")]
-    [TestCase("\"expect\": { \"requests\": 1, \"retry\": -5, \"events\": [] },", "s.json:2:40: expect.retry: expected the reconnection time in milliseconds a client ends with, got -5")]
+    [TestCase("\"expect\": { \"requests\": 1, \"retry\": -5, \"events\": [] },", "s.json:2:40: expect.retry: expected the reconnection time in milliseconds a client ends with, from 0 to 2999 (below the 3000 ms default, so the wait tells a client that honours it from one that ignores it), got -5")]
     public void Parse_BadScenarioMember_NamesThePositionAndTheProblem(string extra, string expected) =>
         Assert.That(Errors(Doc("""{ "at": 1, "comment": "x" }""", extra)), Is.EqualTo(new[] { expected }));
 }

@@ -113,6 +113,8 @@ public class StreamRequestLoaderTests
     [TestCase("\"expect\": { \"events\": [], \"requests\": [ { \"headers\": { \"Accept\": 1 } } ] },", "s.json:2:68: expect.requests[0].headers.Accept: expected the header's value (a string) or null for a request without it, got the number 1")]
     [TestCase("\"expect\": { \"events\": [], \"requests\": [ { \"body\": 5 } ] },", "s.json:2:55: expect.requests[0].body: expected the body's text, or null for a request without one, got the number 5")]
     [TestCase("\"expect\": { \"events\": [], \"requests\": [ { \"maxSincePreviousMs\": -1 } ] },", "s.json:2:55: expect.requests[0].maxSincePreviousMs: expected the most milliseconds since the client's previous request, from 0 to 3600000, got -1")]
+    [TestCase("\"expect\": { \"events\": [], \"requests\": [ { \"minSincePreviousMs\": 500, \"maxSincePreviousMs\": 100 } ] },", "s.json:2:82: expect.requests[0].maxSincePreviousMs: is below minSincePreviousMs (500): no request could meet both")]
+    [TestCase("\"expect\": { \"events\": [], \"requests\": [ { \"method\": \"GET\" } ], \"retry\": 3000 },", "s.json:2:76: expect.retry: expected the reconnection time in milliseconds a client ends with, from 0 to 2999 (below the 3000 ms default, so the wait tells a client that honours it from one that ignores it), got 3000")]
     [TestCase("\"expect\": { \"events\": [], \"requests\": [ { \"verb\": \"GET\" } ] },", "s.json:2:55: expect.requests[0].verb: unknown property 'verb'; allowed here: method, headers, body, minSincePreviousMs, maxSincePreviousMs")]
     public void Parse_BadMember_NamesThePositionAndTheProblem(string extra, string expected) =>
         Assert.That(Errors(Doc(extra)), Is.EqualTo(new[] { expected }));

@@ -10,7 +10,8 @@ namespace SseFlights.Scenario;
 internal sealed class ClientExpectationReader(JsonChecks checks)
 {
     private const string RequestsWanted = "the number of requests for /events a conforming client makes, from 1 to 1000";
-    private const string RetryWanted = "the reconnection time in milliseconds a client ends with";
+    // Graded by the wait before the reconnect, which must be below the 3000 ms a client keeps when it ignores retry:.
+    private const string RetryWanted = "the reconnection time in milliseconds a client ends with, from 0 to 2999 (below the 3000 ms default, so the wait tells a client that honours it from one that ignores it)";
 
     public ClientExpectation? Read(JsonElement expect)
     {
@@ -21,7 +22,7 @@ internal sealed class ClientExpectationReader(JsonChecks checks)
 
         checks.OnlyMembers(expect, "expect", "events", "requests", "retry", "deviations");
         var (requests, log) = new ExpectedRequestReader(checks).Read(expect, "expect", required: true, RequestsWanted);
-        int? retry = checks.WholeNumber(expect, "expect", "retry", 0, int.MaxValue, RetryWanted, required: false);
+        int? retry = checks.WholeNumber(expect, "expect", "retry", 0, 2999, RetryWanted, required: false);
         var events = ReadEvents(expect, "expect", required: true);
         if (requests is null || events is null)
         {

@@ -50,6 +50,11 @@ internal sealed class ExpectedRequestReader(JsonChecks checks)
         string? method = checks.String(item, path, "method", required: false, allowEmpty: false);
         int? since = checks.WholeNumber(item, path, "minSincePreviousMs", 0, 3_600_000, "the least milliseconds since the client's previous request, from 0 to 3600000", required: false);
         int? within = checks.WholeNumber(item, path, "maxSincePreviousMs", 0, 3_600_000, "the most milliseconds since the client's previous request, from 0 to 3600000", required: false);
+        if (since > within)
+        {
+            checks.Errors.Add(JsonPositionIndex.Join(path, "maxSincePreviousMs"), $"is below minSincePreviousMs ({since}): no request could meet both");
+        }
+
         var headers = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (item.TryGetProperty("headers", out var list) && checks.IsObject(list, JsonPositionIndex.Join(path, "headers"), "an object of header names, each with its value or null for absent"))
         {

@@ -108,7 +108,10 @@ internal sealed class BodyWriter(StreamBody body, TimeProvider time, FaultedWrit
     /// socket with room completes synchronously, so nothing is allocated.
     /// </summary>
     public ValueTask<long> WriteAsync(WriteBuffer buffer, int length) =>
-        faults is null ? WriteNowAsync(buffer, length) : faults.WriteAsync(buffer, length, WriteNowAsync, cut);
+        faults is null ? WriteNowAsync(buffer, length) : faults.WriteAsync(buffer, length, _writeNow ??= WriteNowAsync, cut);
+
+    // The delegate a faulted stream's writes go through, made once rather than on every write.
+    private Func<WriteBuffer, int, ValueTask<long>>? _writeNow;
 
     /// <summary>One write to the body, timed: a write in progress too long is a stalled client (the fault's own waits are not).</summary>
     private async ValueTask<long> WriteNowAsync(WriteBuffer buffer, int length)

@@ -15,9 +15,6 @@ namespace SseFlights.Http;
 /// </summary>
 internal sealed class LiveControl(EventHub hub, ILiveTimeline timeline, ILogger log)
 {
-    private static readonly TimelineEntry DropEntry = new(0, 0, EntryKind.Drop, "", "", null);
-    private static readonly TimelineEntry CloseEntry = new(0, 0, EntryKind.Close, EventNames.Close, "", null);
-
     private readonly ILogger _log = log.ForContext<LiveControl>();
 
     public Task StateAsync(HttpListenerResponse response)
@@ -60,7 +57,7 @@ internal sealed class LiveControl(EventHub hub, ILiveTimeline timeline, ILogger 
 
     public async Task DropAsync(HttpListenerResponse response)
     {
-        var appended = await timeline.AppendAsync(DropEntry, CancellationToken.None).ConfigureAwait(false);
+        var appended = await timeline.AppendAsync(TimelineEntry.DropNow, CancellationToken.None).ConfigureAwait(false);
         if (appended.Outcome != LiveAppendOutcome.Applied)
         {
             await FailedAsync(response, appended).ConfigureAwait(false);
@@ -79,7 +76,7 @@ internal sealed class LiveControl(EventHub hub, ILiveTimeline timeline, ILogger 
             return;
         }
 
-        var appended = await timeline.AppendAsync(CloseEntry, CancellationToken.None).ConfigureAwait(false);
+        var appended = await timeline.AppendAsync(TimelineEntry.CloseNow, CancellationToken.None).ConfigureAwait(false);
         if (appended.Outcome != LiveAppendOutcome.Event)
         {
             await FailedAsync(response, appended).ConfigureAwait(false);

@@ -3,7 +3,8 @@ namespace SseFlights.Http;
 /// <summary>
 /// Streams held after their head by a <c>hold</c> rule, by client key, until the control API releases
 /// the key (<c>POST /api/control/release?client=KEY</c>). A held stream queues its events as usual
-/// (bounded as ever) and writes them once released, so it goes on from where it joined with nothing lost.
+/// (bounded as ever) and writes them once released, so it goes on from where it joined with nothing lost;
+/// one held past its queue's bound is cut as too slow, as any stream that falls that far behind.
 /// </summary>
 internal sealed class StreamHolds
 {

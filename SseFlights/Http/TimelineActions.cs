@@ -14,7 +14,6 @@ namespace SseFlights.Http;
 /// </summary>
 internal sealed class TimelineActions(EventHub hub, ScenarioSource player, ScenarioDefinition scenario, ILogger log, LiveControl? live)
 {
-    private static readonly TimelineEntry CloseEntry = new(0, 0, EntryKind.Close, EventNames.Close, "", null);
     // Logged as the control API's, as every control action is.
     private readonly ILogger _log = log.ForContext<ControlEndpoints>();
 
@@ -53,7 +52,7 @@ internal sealed class TimelineActions(EventHub hub, ScenarioSource player, Scena
             return live.CloseAsync(response);
         }
 
-        if (hub.PublishIf(CloseEntry, canApply: null) is not { } frame)
+        if (hub.PublishIf(TimelineEntry.CloseNow, canApply: null) is not { } frame)
         {
             return ClosedAsync(response);
         }

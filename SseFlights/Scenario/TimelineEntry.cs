@@ -38,4 +38,10 @@ internal sealed record TimelineEntry(int Index, double At, EntryKind Kind, strin
 
     /// <summary>Frames sent only to the streams open at the time, like heartbeats: no id, not resent, no board change.</summary>
     public bool IsLiveOnly => Kind is EntryKind.Comment or EntryKind.Retry or EntryKind.Raw;
+
+    /// <summary>A drop made now, not read from a timeline (the control API's).</summary>
+    public static readonly TimelineEntry DropNow = new(0, 0, EntryKind.Drop, "", "", null);
+
+    /// <summary>The close made now, not read from a timeline (the control API's).</summary>
+    public static readonly TimelineEntry CloseNow = new(0, 0, EntryKind.Close, EventNames.Close, "", null);
 }

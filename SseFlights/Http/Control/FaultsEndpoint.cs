@@ -41,7 +41,8 @@ internal sealed class FaultsEndpoint(ControlFaults faults, ILogger log)
         return count is null || rule is null ? null : new Fault(rule, count.Value);
     }
 
-    // A fault answers whatever request comes next, whatever its method: no rule selectors here.
+    // A fault answers the next requests for the stream, whatever their method (HEAD and OPTIONS, which never
+    // open a stream, are answered as always and do not take one): no rule selectors here.
     private static readonly IReadOnlyList<string> StreamMethods = [];
 
     private sealed record Fault(ResponseRule Rule, int Count);

@@ -18,6 +18,7 @@ internal sealed class ArrivedOnlyBody : Stream
     private readonly TimeSpan _grace;
     private readonly Task _stopped;
     private readonly CancellationTokenRegistration _registration;
+    private readonly byte[] _own = new byte[16 * 1024];
 
     public ArrivedOnlyBody(Stream inner, CancellationToken stop, TimeSpan? grace = null)
     {
@@ -45,7 +46,9 @@ internal sealed class ArrivedOnlyBody : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         // On Linux a socket read first tries at once, so bytes already received complete it synchronously.
-        var read = _inner.ReadAsync(buffer, CancellationToken.None).AsTask();
+        // Into a buffer of its own: a read left waiting at the stop must never write into the caller's, which
+        // goes back to its pool once the body has ended.
+        var read = _inner.ReadAsync(_own.AsMemory(0, Math.Min(buffer.Length, _own.Length)), CancellationToken.None).AsTask();
         bool inFlightAtStop = !read.IsCompleted && !_stopped.IsCompleted;
         if (inFlightAtStop)
         {
@@ -59,7 +62,9 @@ internal sealed class ArrivedOnlyBody : Stream
 
         if (read.IsCompleted)
         {
-            return await read.ConfigureAwait(false);
+            int n = await read.ConfigureAwait(false);
+            _own.AsSpan(0, n).CopyTo(buffer.Span);
+            return n;
         }
 
         // Stopped with nothing more received: the body ends here; the read left waiting fails with the response.

@@ -21,6 +21,9 @@ public class TransportFaultTests
         { "name": "F", "snapshot": false, "customEvents": ["note"], "flights": [], "timeline": [ {{timeline}} ], "responses": [ {{rule}} ] }
         """;
 
+    /// <summary>How early a timer's wait may end, by the Stopwatch: the runtime's timers tick in whole milliseconds.</summary>
+    private const int TimerSlackMs = 5;
+
     private static Task<TestServer> StartAsync(string scenario, double heartbeat = 15) =>
         TestServer.StartAsync(scenario, configure: o => o with { Control = true, ControlToken = Token, HeartbeatSeconds = heartbeat });
 
@@ -149,9 +152,10 @@ public class TransportFaultTests
 
         var ending = await ReadAsync(socket, text => text.Contains("id: 1\n\n", StringComparison.Ordinal));
 
-        // retry: and the event (1,247 bytes) go in 100-byte pieces 0.1 s apart: the last at least 1.2 s after the first,
-        // whenever the event was due. Unthrottled, it would come at its due time, at most 1 s after the connect.
-        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1.2)));
+        // retry: and the event (1,247 bytes) go in 100-byte pieces 0.1 s apart: the last 1.2 s after the first (less a
+        // timer's slack for each of the 12 waits), whenever the event was due. Unthrottled, it would come at its due
+        // time, at most 1 s after the connect.
+        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(1200 - (12 * TimerSlackMs))));
         Assert.That(Wire.DecodeChunked(Wire.Split(ending.Text).Body).Payload, Is.EqualTo($"retry: 3000\n\nevent: note\ndata: {data}\nid: 1\n\n"));
     }
 
@@ -167,8 +171,9 @@ public class TransportFaultTests
         var head = clock.Elapsed;
         await ReadAsync(socket, text => text.Contains("id: 2\n\n", StringComparison.Ordinal));
 
-        Assert.That(head, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(400)), "the head and retry: waited");
-        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(400 + 400)), "events a and b (from id 0, so whenever they were due) wait 400 ms more each");
+        // Less a timer's granularity: a 400 ms delay can end a fraction of a millisecond early by the Stopwatch.
+        Assert.That(head, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(400 - TimerSlackMs)), "the head and retry: waited");
+        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(400 + 400 - (2 * TimerSlackMs))), "events a and b (from id 0, so whenever they were due) wait 400 ms more each");
     }
 
     [Test]

@@ -101,6 +101,9 @@ public class FaultedWritesTests
 
         Offer(session, Event(2));
         Offer(session, Event(3));
+        await _time.WhenTimersCreated(FaultedWrites.ResetGrace, 1).WaitAsync(cancellationToken);
+        Assert.That((_resets, run.IsCompleted), Is.EqualTo((0, false)), "the reset waits its grace, so the client can read what came before it");
+        _time.Advance(FaultedWrites.ResetGrace);
         await run.WaitAsync(cancellationToken);
 
         Assert.That(_body.Writes, Is.EqualTo(new[] { "retry: 1\n\n", "data: 0123456\nid:1\n\n", "data: 0123456\nid:2\n\n" }));
@@ -113,7 +116,11 @@ public class FaultedWritesTests
     {
         var session = Session(new TransportFault(null, null, new FaultTrigger(FaultCut.Reset, null, 17)));
 
-        await session.RunAsync(Retry, [Event(1), Event(2)]).WaitAsync(cancellationToken);
+        var run = session.RunAsync(Retry, [Event(1), Event(2)]);
+        await _time.WhenTimersCreated(FaultedWrites.ResetGrace, 1).WaitAsync(cancellationToken);
+        Assert.That(_resets, Is.Zero, "the reset waits its grace");
+        _time.Advance(FaultedWrites.ResetGrace);
+        await run.WaitAsync(cancellationToken);
 
         Assert.That(string.Concat(_body.Writes), Is.EqualTo("retry: 1\n\ndata: 0"));
         Assert.That((_resets, _body.WasCut, session.EndReason), Is.EqualTo((1, true, StreamEndReason.Fault)));

@@ -127,16 +127,33 @@ internal sealed class FaultedWrites(TransportFault fault, StreamBody body, TimeP
     }
 
     /// <summary>
-    /// After <paramref name="stream"/>'s writer has written <paramref name="frame"/> (null: the preamble): resets
-    /// the connection and cuts the stream, or ends it cleanly after a truncated frame, when the trigger has come.
-    /// True when the stream was reset: its writer stops.
+    /// How long a reset waits after the bytes before it: a reset discards what the client has received but not yet
+    /// handed on (a browser's EventSource loses an event that arrives with the reset), so the client gets a moment
+    /// to read them first, as it would over a real network before a reset arrived.
     /// </summary>
-    public bool After(Frame? frame, IEventSubscriber stream, Serilog.ILogger log)
+    public static readonly TimeSpan ResetGrace = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// After <paramref name="stream"/>'s writer has written <paramref name="frame"/> (null: the preamble): resets
+    /// the connection (after <see cref="ResetGrace"/>) and cuts the stream, or ends it cleanly after a truncated
+    /// frame, when the trigger has come. True when the stream was reset: its writer stops.
+    /// </summary>
+    public async ValueTask<bool> AfterAsync(Frame? frame, IEventSubscriber stream, Serilog.ILogger log, CancellationToken cut)
     {
         switch (AfterFrame(frame))
         {
             case FaultStep.Reset:
                 log.Information("Client {ClientId}: its transport fault resets the connection after {Bytes} bytes", stream.ClientId, _written);
+                try
+                {
+                    await Task.Delay(ResetGrace, time, cut).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Cut meanwhile (a drop, a shutdown, the client gone): the connection is closing already.
+                    return true;
+                }
+
                 reset();
                 stream.Cut(StreamEndReason.Fault);
                 return true;

@@ -164,7 +164,7 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
                 await Task.WhenAny(release, _end.Ending).ConfigureAwait(false);
             }
 
-            if (_end.WasCut || Act(null))
+            if (_end.WasCut || await ActAsync(null).ConfigureAwait(false))
             {
                 return true;
             }
@@ -190,7 +190,7 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
             EventsSent++;
             long done = await WriteOneAsync(opening[i]).ConfigureAwait(false);
             _observer.Written(1, opening[i].Bytes.Length, oldestDue: 0, done);
-            if (Act(opening[i]))
+            if (await ActAsync(opening[i]).ConfigureAwait(false))
             {
                 return true;
             }
@@ -200,7 +200,7 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
     }
 
     /// <summary>What a stream's fault says after <paramref name="frame"/> (null: the preamble); true when it has reset the stream.</summary>
-    private bool Act(Frame? frame) => _faults?.After(frame, this, _log) == true;
+    private async ValueTask<bool> ActAsync(Frame? frame) => _faults is not null && await _faults.AfterAsync(frame, this, _log, _end.CutToken).ConfigureAwait(false);
 
     /// <summary>Drains the queue into one write; true if the close was among the frames.</summary>
     private async Task<bool> WriteQueuedAsync()
@@ -217,7 +217,7 @@ internal sealed class StreamDelivery : IEventSubscriber, IAsyncDisposable
             int events = Count(alone);
             long done = await WriteOneAsync(alone).ConfigureAwait(false);
             _observer.Written(events, alone.Bytes.Length, alone.Due, done);
-            return Act(alone) || alone.EndsStream;
+            return await ActAsync(alone).ConfigureAwait(false) || alone.EndsStream;
         }
 
         var buffer = _body.Rent(CoalesceLimit);
